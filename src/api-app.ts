@@ -1,0 +1,56 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ApiModule } from './api.module';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { AppConfig } from './infra/config/app-config';
+import { migrateDatabase } from './infra/database/migration-runner';
+import { FirstAdmin, UsersService } from './modules/users/users.service';
+
+/** Largest request body the admin API accepts (413 beyond it). */
+export const ADMIN_BODY_LIMIT = 1024 * 1024;
+
+export interface ApiApp {
+  app: NestFastifyApplication;
+  /** Set when this start created the first admin. */
+  firstAdmin: FirstAdmin | null;
+}
+
+/** Migrates, builds and initializes the API application; the caller decides where it listens. */
+export async function createApiApp(config: AppConfig): Promise<ApiApp> {
+  if (config.runMigrations) await migrateDatabase(config.databaseUrl);
+  const adapter = new FastifyAdapter({ bodyLimit: ADMIN_BODY_LIMIT, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  setUpOpenApi(app);
+  await app.init();
+  const firstAdmin = await app.get(UsersService).ensureFirstAdmin();
+  return { app, firstAdmin };
+}
+
+function setUpOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Patchgate')
+      .setDescription('Update-approval server: catalog, groups, approvals, check-in and audit')
+      .setVersion('1')
+      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'computer token from /client/v1/register' }, 'computer')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** Shown once, on the console only (not the structured log), when the first admin was generated. */
+export function printFirstAdmin(admin: FirstAdmin | null, url: string): void {
+  if (!admin) return;
+  const lines = [`First admin created: ${admin.username}`];
+  if (admin.generatedPassword) lines.push(`Password (shown once): ${admin.generatedPassword}`);
+  lines.push(`Log in: POST ${url}/api/v1/auth/login`);
+  process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
+}

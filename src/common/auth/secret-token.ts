@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Bearer secrets (API tokens, computer tokens, enrollment keys) are random, shown once and
+ * stored as their SHA-256: a database leak reveals no usable token, and lookups stay indexed.
+ */
+export function newSecretToken(prefix: string): { token: string; hash: string } {
+  const token = `${prefix}_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashSecretToken(token) };
+}
+
+export function hashSecretToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { ConfigurationError, Environment, parseEnvironment } from './environment';
+
+/**
+ * The validated, defaulted configuration every module reads. Built once at start; the process
+ * refuses to start when a value is bad and says which variable.
+ */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  readonly dataDir: string;
+  readonly adminUser: string;
+  readonly adminPassword?: string;
+  readonly jwtSecret: string;
+  readonly jwtExpiresInSeconds: number;
+  readonly sampleFeed: boolean;
+  readonly logLevel: string;
+  readonly runMigrations: boolean;
+  /** True when the process started its own PostgreSQL and Redis (local mode). */
+  readonly localMode: boolean;
+
+  constructor(env: Environment, localMode: boolean) {
+    const missing = (name: string) => new ConfigurationError([`${name} is required outside local mode`]);
+    if (!env.DATABASE_URL) throw missing('DATABASE_URL');
+    if (!env.REDIS_URL) throw missing('REDIS_URL');
+    if (!env.JWT_SECRET) throw missing('JWT_SECRET');
+    this.port = env.PORT ?? 8530;
+    this.host = env.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0');
+    this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.redisPrefix = env.PATCHGATE_REDIS_PREFIX ?? 'patchgate';
+    this.dataDir = resolve(env.PATCHGATE_DATA_DIR ?? '.data');
+    this.adminUser = env.PATCHGATE_ADMIN_USER ?? 'admin';
+    this.adminPassword = env.PATCHGATE_ADMIN_PASSWORD;
+    this.jwtSecret = env.JWT_SECRET;
+    this.jwtExpiresInSeconds = env.JWT_EXPIRES_IN_SECONDS ?? 3600;
+    this.sampleFeed = env.PATCHGATE_SAMPLE_FEED ?? localMode;
+    this.logLevel = env.LOG_LEVEL ?? 'info';
+    this.runMigrations = env.PATCHGATE_RUN_MIGRATIONS ?? true;
+    this.localMode = localMode;
+  }
+
+  static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {
+    return new AppConfig(parseEnvironment(raw), raw.PATCHGATE_LOCAL_MODE === '1');
+  }
+}

@@ -1,0 +1,40 @@
+import { AppConfig } from './app-config';
+import { ConfigurationError, parseEnvironment } from './environment';
+
+const base = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWT_SECRET: 'x'.repeat(32),
+};
+
+describe(AppConfig.name, () => {
+  it('applies the defaults of DESIGN.md', () => {
+    const config = AppConfig.fromEnvironment({ ...base });
+    expect(config.port).toBe(8530);
+    expect(config.adminUser).toBe('admin');
+    expect(config.sampleFeed).toBe(false);
+    expect(config.localMode).toBe(false);
+  });
+
+  it('turns the sample feed on by default in local mode', () => {
+    expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_LOCAL_MODE: '1' }).sampleFeed).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'http://x'],
+    ['JWT_SECRET', 'short'],
+    ['PATCHGATE_SAMPLE_FEED', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['PATCHGATE_ADMIN_PASSWORD', 'short'],
+  ])('refuses %s=%s and names the variable', (name, value) => {
+    expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(ConfigurationError);
+    expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('requires JWT_SECRET outside local mode', () => {
+    expect(() => AppConfig.fromEnvironment({ ...base, JWT_SECRET: undefined })).toThrow(/JWT_SECRET/);
+  });
+});

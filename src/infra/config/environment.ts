@@ -1,0 +1,94 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['true', '1', 'yes'].includes(text)) return true;
+  if (['false', '0', 'no'].includes(text)) return false;
+  return value; // left as a string so @IsBoolean names the variable
+};
+
+const toInteger = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined || value === '') return undefined;
+  return /^-?\d+$/.test(String(value)) ? Number(value) : value;
+};
+
+/** The process environment as Patchgate reads it. Every field is one variable of DESIGN.md. */
+export class Environment {
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection string' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  PATCHGATE_DATA_DIR?: string;
+
+  @IsOptional() @Matches(/^[a-zA-Z0-9_.@-]{1,64}$/, { message: 'PATCHGATE_ADMIN_USER must be 1-64 letters, digits or _.@-' })
+  PATCHGATE_ADMIN_USER?: string;
+
+  @IsOptional() @IsString() @MinLength(12) @MaxLength(256)
+  PATCHGATE_ADMIN_PASSWORD?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(60) @Max(86400)
+  JWT_EXPIRES_IN_SECONDS?: number;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_SAMPLE_FEED?: boolean;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @Matches(/^[a-zA-Z0-9_-]{1,32}$/, { message: 'PATCHGATE_REDIS_PREFIX must be 1-32 letters, digits, _ or -' })
+  PATCHGATE_REDIS_PREFIX?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_RUN_MIGRATIONS?: boolean;
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Validates the raw environment; throws a ConfigurationError naming every bad variable. */
+export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
+  const known = Object.fromEntries(Object.entries(raw).filter(([key]) => ENVIRONMENT_KEYS.has(key)));
+  const env = plainToInstance(Environment, known);
+  const errors = validateSync(env, { forbidUnknownValues: false });
+  if (errors.length) {
+    throw new ConfigurationError(errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` })));
+  }
+  return env;
+}
+
+const ENVIRONMENT_KEYS = new Set([
+  'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'PATCHGATE_DATA_DIR', 'PATCHGATE_ADMIN_USER',
+  'PATCHGATE_ADMIN_PASSWORD', 'JWT_SECRET', 'JWT_EXPIRES_IN_SECONDS', 'PATCHGATE_SAMPLE_FEED', 'LOG_LEVEL',
+  'PATCHGATE_REDIS_PREFIX', 'PATCHGATE_RUN_MIGRATIONS',
+]);

@@ -1,0 +1,18 @@
+/** Queue names live in Redis keys: never rename a value, only add. */
+export enum QueueName {
+  Sync = 'sync',
+  Rules = 'rules',
+  StatusIngest = 'status-ingest',
+  Maintenance = 'maintenance',
+  Content = 'content',
+}
+
+/** Job names: every one has exactly one handler, checked when the worker starts. */
+export enum JobName {
+  SyncCatalog = 'sync-catalog',
+  ScheduledSync = 'scheduled-sync',
+  EvaluateRules = 'evaluate-rules',
+  IngestStatus = 'ingest-status',
+  RunMaintenance = 'run-maintenance',
+  DownloadContent = 'download-content',
+}

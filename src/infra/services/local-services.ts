@@ -1,0 +1,105 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ManagedProcess } from './managed-process';
+import { findPostgresBinaries } from './postgres-binaries';
+import { APP_DATABASE, PostgresServer, startPostgres } from './postgres-server';
+import { signalOnProcessExit } from './process-exit-hook';
+import { findOrInstallRedisServer } from './redis-installer';
+import { RedisServer, startRedis } from './redis-server';
+
+/**
+ * Local mode: the app starts its own PostgreSQL and Redis as child processes, with all state under
+ * one data directory, so `npm start` and the e2e tests need no separately managed services.
+ */
+export interface LocalServices {
+  /** postgres://USER:PASSWORD@127.0.0.1:PORT/patchgate */
+  databaseUrl: string;
+  /** Same credentials, database 'postgres' (for CREATE DATABASE). */
+  adminDatabaseUrl: string;
+  /** redis://:PASSWORD@127.0.0.1:PORT */
+  redisUrl: string;
+  /** Stops Redis and PostgreSQL and resolves once both processes have exited; idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface LocalServicesOptions {
+  dataDir: string;
+  log?: (message: string) => void;
+}
+
+/** Graceful stop first; a server that is still running after this long is SIGKILLed. */
+const STOP_TIMEOUT_MS = 20_000;
+/**
+ * Redis writes its AOF and exits on SIGTERM; SIGINT is PostgreSQL's fast shutdown. When our own
+ * process exits without stop(), only an instant, synchronous signal is possible: SIGKILL for Redis
+ * (at most the last second of AOF is lost) and SIGQUIT for PostgreSQL, its immediate shutdown,
+ * which unlike SIGKILL also takes down the postmaster's backends and releases shared memory.
+ */
+const STOP_SIGNALS = {
+  redis: { graceful: 'SIGTERM', onExit: 'SIGKILL' },
+  postgres: { graceful: 'SIGINT', onExit: 'SIGQUIT' },
+} as const;
+
+export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
+  const log = options.log ?? (() => undefined);
+  // Missing parents get the default mode: a 0700 parent we created would lock the postgres user out.
+  await fs.mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
+  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // The real path: the cluster fallback location is derived from it and must be stable.
+  const dataDir = await fs.realpath(path.resolve(options.dataDir));
+  // Both lookups first, so a missing binary fails before anything is started.
+  const binaries = await findPostgresBinaries();
+  const redisBinary = await findOrInstallRedisServer(log);
+
+  const [postgresResult, redisResult] = await Promise.allSettled([
+    startPostgres({ dataDir, binaries, log }),
+    startRedis({ dataDir, binary: redisBinary, log }),
+  ]);
+  if (postgresResult.status === 'rejected' || redisResult.status === 'rejected') {
+    // Never leave one server running when the other could not start.
+    await Promise.all([
+      postgresResult.status === 'fulfilled' &&
+        postgresResult.value.process.stop(STOP_SIGNALS.postgres.graceful, STOP_TIMEOUT_MS),
+      redisResult.status === 'fulfilled' && redisResult.value.process.stop(STOP_SIGNALS.redis.graceful, STOP_TIMEOUT_MS),
+    ]);
+    throw postgresResult.status === 'rejected' ? postgresResult.reason : (redisResult as PromiseRejectedResult).reason;
+  }
+  return running(postgresResult.value, redisResult.value, log);
+}
+
+function running(postgres: PostgresServer, redis: RedisServer, log: (message: string) => void): LocalServices {
+  const unregister = [
+    signalOnProcessExit(postgres.process, STOP_SIGNALS.postgres.onExit),
+    signalOnProcessExit(redis.process, STOP_SIGNALS.redis.onExit),
+  ];
+  let stopping: Promise<void> | undefined;
+  reportUnexpectedExit(postgres.process, () => stopping !== undefined, log);
+  reportUnexpectedExit(redis.process, () => stopping !== undefined, log);
+
+  const credentials = `${encodeURIComponent(postgres.user)}:${encodeURIComponent(postgres.password)}`;
+  const postgresBase = `postgres://${credentials}@127.0.0.1:${postgres.port}`;
+  return {
+    databaseUrl: `${postgresBase}/${APP_DATABASE}`,
+    adminDatabaseUrl: `${postgresBase}/postgres`,
+    redisUrl: `redis://:${encodeURIComponent(redis.password)}@127.0.0.1:${redis.port}`,
+    stop: () => {
+      stopping ??= (async () => {
+        log('stopping local PostgreSQL and Redis');
+        await Promise.all([
+          redis.process.stop(STOP_SIGNALS.redis.graceful, STOP_TIMEOUT_MS),
+          postgres.process.stop(STOP_SIGNALS.postgres.graceful, STOP_TIMEOUT_MS),
+        ]);
+        for (const undo of unregister) undo();
+        log('local PostgreSQL and Redis stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A server dying on its own (OOM killer, disk full) should at least leave a trace in the log. */
+function reportUnexpectedExit(server: ManagedProcess, stopRequested: () => boolean, log: (message: string) => void): void {
+  void server.exited.then((exit) => {
+    if (!stopRequested()) log(`${server.describeExit(exit)} (without stop() being called)`);
+  });
+}

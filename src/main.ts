@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { createApiApp, printFirstAdmin } from './api-app';
+import { AppConfig } from './infra/config/app-config';
+import { ConfigurationError } from './infra/config/environment';
+
+/** API entry point for production: config from the environment, PostgreSQL and Redis given. */
+async function main(): Promise<void> {
+  const config = AppConfig.fromEnvironment();
+  const { app, firstAdmin } = await createApiApp(config);
+  app.enableShutdownHooks();
+  await app.listen({ port: config.port, host: config.host });
+  printFirstAdmin(firstAdmin, `http://${config.host}:${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigurationError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { CurrentPrincipal, Public, Roles } from '../../common/auth/access.decorators';
+import { Principal, Role } from '../../common/auth/role';
+import { AuthService } from './auth.service';
+import { CreateApiTokenDto, CreatedApiTokenDto } from './dto/create-api-token.dto';
+import { LoginDto, LoginResponseDto } from './dto/login.dto';
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('auth/login')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'username or password is wrong' })
+  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
+    return this.auth.login(dto.username, dto.password);
+  }
+
+  @Post('api-tokens')
+  @Roles(Role.Admin)
+  @HttpCode(201)
+  createApiToken(@Body() dto: CreateApiTokenDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiTokenDto> {
+    return this.auth.createApiToken(dto, principal);
+  }
+}

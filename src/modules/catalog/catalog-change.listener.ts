@@ -1,0 +1,24 @@
+import { EntityManager } from 'typeorm';
+
+/** What one sync batch changed for one update, as seen by domains that depend on the catalog. */
+export interface CatalogChange {
+  updateId: string;
+  kind: 'new' | 'revised' | 'expired';
+  /** current revision before the batch; null for a new update */
+  previousRevision: number | null;
+  /** current revision after the batch */
+  currentRevision: number;
+  /** the new current revision requires a EULA that the previous one did not */
+  newlyRequiresEula: boolean;
+}
+
+/**
+ * Called by the sync inside each batch's transaction, after the catalog rows are written, so that
+ * consequences (approvals kept, suspended or revoked, and their log entries) commit atomically with
+ * the catalog change. Implementations must use `manager` for every write.
+ */
+export interface CatalogChangeListener {
+  onCatalogChanges(manager: EntityManager, changes: CatalogChange[], context: { syncRunId: string }): Promise<void>;
+}
+
+export const CATALOG_CHANGE_LISTENERS = Symbol('CATALOG_CHANGE_LISTENERS');

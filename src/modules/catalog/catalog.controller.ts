@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../../common/auth/access.decorators';
+import { ALL_ROLES, Principal, Role } from '../../common/auth/role';
+import { Page } from '../../common/pagination/page';
+import { CatalogService } from './catalog.service';
+import { ListUpdatesQueryDto } from './dto/list-updates.dto';
+import { DeclineDto, UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
+
+@ApiTags('catalog')
+@Controller('api/v1/updates')
+export class CatalogController {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  list(@Query() query: ListUpdatesQueryDto): Promise<Page<UpdateSummaryDto>> {
+    const { limit, cursor, ...filter } = query;
+    return this.catalog.list(filter, limit ?? 100, cursor);
+  }
+
+  @Get(':updateId')
+  @Roles(...ALL_ROLES)
+  @ApiNotFoundResponse()
+  get(@Param('updateId', new ParseUUIDPipe()) updateId: string): Promise<UpdateDetailDto> {
+    return this.catalog.get(updateId);
+  }
+
+  @Post(':updateId/decline')
+  @Roles(Role.Admin, Role.Approver)
+  @HttpCode(200)
+  @ApiNotFoundResponse()
+  decline(
+    @Param('updateId', new ParseUUIDPipe()) updateId: string,
+    @Body() dto: DeclineDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UpdateDetailDto> {
+    return this.catalog.decline(updateId, dto.reason, principal);
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Principal } from '../../common/auth/role';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
+import { decodeCursor, Page, toPage } from '../../common/pagination/page';
+import { CatalogRepository, UpdateFilter, UpdateListKey } from './catalog.repository';
+import { UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
+import { UpdateEntity } from './entities/update.entity';
+
+export const toUpdateSummary = (u: UpdateEntity): UpdateSummaryDto => ({
+  updateId: u.updateId,
+  revision: u.currentRevision,
+  title: u.title,
+  kb: u.kb,
+  classification: u.classification,
+  products: u.products,
+  severity: u.severity,
+  releasedAt: u.releasedAt.toISOString(),
+  state: u.state,
+  declined: u.declinedAt !== null,
+});
+
+@Injectable()
+export class CatalogService {
+  constructor(
+    private readonly catalog: CatalogRepository,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(filter: UpdateFilter, limit: number, cursor?: string): Promise<Page<UpdateSummaryDto>> {
+    const after = decodeCursor(cursor, 2) as UpdateListKey | undefined;
+    const rows = await this.catalog.findPage(filter, limit + 1, after);
+    return toPage(rows, limit, toUpdateSummary, (u) => [u.releasedAt.toISOString(), u.updateId]);
+  }
+
+  async get(updateId: string): Promise<UpdateDetailDto> {
+    const update = await this.catalog.findUpdate(updateId);
+    if (!update) throw new NotFoundError('update', updateId);
+    const [revisions, supersededBy, titles] = await Promise.all([
+      this.catalog.findRevisions(updateId),
+      this.catalog.findSupersededBy(updateId),
+      this.catalog.findTitles([...update.supersedes, ...update.prerequisites]),
+    ]);
+    const current = revisions.find((r) => r.revision === update.currentRevision);
+    const related = (ids: string[]) => ids.map((id) => ({ updateId: id, title: titles.get(id) }));
+    return {
+      updateId,
+      current: current!.document,
+      revisions: revisions.map((r) => ({ revision: r.revision, state: r.state, requiresEula: r.requiresEula, syncedAt: r.syncedAt.toISOString() })),
+      supersedes: related(update.supersedes),
+      supersededBy: supersededBy.map((u) => ({ updateId: u.updateId, title: u.title })),
+      prerequisites: related(update.prerequisites),
+      files: update.files,
+      declined: update.declinedAt ? { at: update.declinedAt.toISOString(), by: update.declinedBy, reason: update.declineReason } : null,
+    };
+  }
+
+  /** Declines the update for everyone: no computer is offered it, whatever its group approvals say. */
+  async decline(updateId: string, reason: string, actor: Principal): Promise<UpdateDetailDto> {
+    await this.dataSource.transaction(async (manager) => {
+      const update = await this.catalog.lockUpdate(manager, updateId);
+      if (!update) throw new NotFoundError('update', updateId);
+      if (update.declinedAt) throw new ConflictError('already_declined', `update ${updateId} is already declined`);
+      await this.catalog.markDeclined(manager, updateId, actor.name, reason);
+    });
+    return this.get(updateId);
+  }
+}

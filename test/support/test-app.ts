@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../src/api-app';
+import { FirstAdmin } from '../../src/modules/users/users.service';
+import { AppConfig } from '../../src/infra/config/app-config';
+import { createWorkerContext } from '../../src/worker-app';
+import { HttpClient } from './http-client';
+
+export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
+
+export interface TestEnvironment {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  env: Record<string, string>;
+}
+
+/** A fresh database and Redis key prefix on the shared e2e services. */
+export async function createTestEnvironment(extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+  const adminUrl = process.env.PATCHGATE_TEST_ADMIN_DATABASE_URL;
+  const redisUrl = process.env.PATCHGATE_TEST_REDIS_URL;
+  if (!adminUrl || !redisUrl) throw new Error('e2e services are not running: use the e2e jest config');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const env = {
+    DATABASE_URL: url.toString(),
+    REDIS_URL: redisUrl,
+    PATCHGATE_REDIS_PREFIX: name,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PATCHGATE_ADMIN_USER: TEST_ADMIN.username,
+    PATCHGATE_ADMIN_PASSWORD: TEST_ADMIN.password,
+    LOG_LEVEL: 'silent',
+    ...extraEnv,
+  };
+  return { databaseUrl: env.DATABASE_URL, redisUrl, redisPrefix: name, env };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  worker?: INestApplicationContext;
+  http: HttpClient;
+  config: AppConfig;
+  /** Direct SQL on the test database, for asserting on stored state. */
+  db: DataSource;
+  environment: TestEnvironment;
+  firstAdmin: FirstAdmin | null;
+  login(username?: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Boots the real API (and optionally the worker) on loopback against the test services. */
+export async function startTestApp(options: { withWorker?: boolean; environment?: TestEnvironment; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const environment = options.environment ?? (await createTestEnvironment(options.env));
+  const config = AppConfig.fromEnvironment({ ...environment.env, ...options.env });
+  const { app, firstAdmin } = await createApiApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const worker = options.withWorker ? await createWorkerContext(config) : undefined;
+  const db = await new DataSource({ type: 'postgres', url: environment.databaseUrl }).initialize();
+  const http = new HttpClient(`http://127.0.0.1:${port}`);
+  return {
+    app,
+    worker,
+    http,
+    config,
+    db,
+    environment,
+    firstAdmin,
+    async login(username = TEST_ADMIN.username, password = TEST_ADMIN.password) {
+      const response = await http.post('/api/v1/auth/login', { username, password });
+      if (response.status !== 200) throw new Error(`login as ${username} failed: ${response.status} ${response.text}`);
+      return response.body.accessToken as string;
+    },
+    async close() {
+      await app.close();
+      await worker?.close();
+      await db.destroy();
+    },
+  };
+}
