@@ -5,6 +5,7 @@ import { DatabaseModule } from './infra/database/database.module';
 import { LoggingModule } from './infra/logging/logging.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { RedisModule } from './infra/redis/redis.module';
+import { OfferVersionsModule } from './modules/offer-versions/offer-versions.module';
 
 /** What both entry points need: config, logs, PostgreSQL, Redis and the queues. */
 @Module({})
@@ -12,8 +13,8 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, QueueModule],
-      exports: [ConfigModule, RedisModule, QueueModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, RedisModule, QueueModule, OfferVersionsModule],
+      exports: [ConfigModule, RedisModule, QueueModule, OfferVersionsModule],
     };
   }
 }

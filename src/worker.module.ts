@@ -8,7 +8,9 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config)],
+      imports: [
+        CoreModule.forRoot(config),
+      ],
     };
   }
 }

@@ -19,6 +19,10 @@ export class AppConfig {
   readonly sampleFeed: boolean;
   readonly logLevel: string;
   readonly runMigrations: boolean;
+  /** How the catalog sync reads its upstream: per-request time limit, attempts, page size cap. */
+  readonly sync: { httpTimeoutMs: number; httpAttempts: number; retryDelayMs: number; maxPageBytes: number };
+  /** Status events older than this are pruned from the history (the current state stays). */
+  readonly statusHistoryDays: number;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
 
@@ -40,6 +44,13 @@ export class AppConfig {
     this.sampleFeed = env.PATCHGATE_SAMPLE_FEED ?? localMode;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     this.runMigrations = env.PATCHGATE_RUN_MIGRATIONS ?? true;
+    this.sync = {
+      httpTimeoutMs: env.PATCHGATE_SYNC_HTTP_TIMEOUT_MS ?? 30_000,
+      httpAttempts: env.PATCHGATE_SYNC_HTTP_ATTEMPTS ?? 3,
+      retryDelayMs: env.PATCHGATE_SYNC_RETRY_DELAY_MS ?? 1000,
+      maxPageBytes: env.PATCHGATE_SYNC_MAX_PAGE_BYTES ?? 64 * 1024 * 1024,
+    };
+    this.statusHistoryDays = env.PATCHGATE_STATUS_HISTORY_DAYS ?? 180;
     this.localMode = localMode;
   }
 

@@ -67,6 +67,21 @@ export class Environment {
 
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   PATCHGATE_RUN_MIGRATIONS?: boolean;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(600_000)
+  PATCHGATE_SYNC_HTTP_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10)
+  PATCHGATE_SYNC_HTTP_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(60_000)
+  PATCHGATE_SYNC_RETRY_DELAY_MS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  PATCHGATE_SYNC_MAX_PAGE_BYTES?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(3650)
+  PATCHGATE_STATUS_HISTORY_DAYS?: number;
 }
 
 export class ConfigurationError extends Error {
@@ -91,4 +106,5 @@ const ENVIRONMENT_KEYS = new Set([
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'PATCHGATE_DATA_DIR', 'PATCHGATE_ADMIN_USER',
   'PATCHGATE_ADMIN_PASSWORD', 'JWT_SECRET', 'JWT_EXPIRES_IN_SECONDS', 'PATCHGATE_SAMPLE_FEED', 'LOG_LEVEL',
   'PATCHGATE_REDIS_PREFIX', 'PATCHGATE_RUN_MIGRATIONS',
+  'PATCHGATE_SYNC_HTTP_TIMEOUT_MS', 'PATCHGATE_SYNC_HTTP_ATTEMPTS', 'PATCHGATE_SYNC_RETRY_DELAY_MS', 'PATCHGATE_SYNC_MAX_PAGE_BYTES', 'PATCHGATE_STATUS_HISTORY_DAYS',
 ]);

@@ -7,12 +7,14 @@ export enum QueueName {
   Content = 'content',
 }
 
-/** Job names: every one has exactly one handler, checked when the worker starts. */
+/**
+ * Job names: every one has exactly one handler, checked when the worker starts (JobHandlerCheck).
+ * Add a name together with its handler.
+ */
 export enum JobName {
   SyncCatalog = 'sync-catalog',
   ScheduledSync = 'scheduled-sync',
   EvaluateRules = 'evaluate-rules',
   IngestStatus = 'ingest-status',
-  RunMaintenance = 'run-maintenance',
-  DownloadContent = 'download-content',
+  PruneStatusHistory = 'prune-status-history',
 }

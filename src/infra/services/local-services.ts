@@ -30,10 +30,11 @@ export interface LocalServicesOptions {
 /** Graceful stop first; a server that is still running after this long is SIGKILLed. */
 const STOP_TIMEOUT_MS = 20_000;
 /**
- * Redis writes its AOF and exits on SIGTERM; SIGINT is PostgreSQL's fast shutdown. When our own
- * process exits without stop(), only an instant, synchronous signal is possible: SIGKILL for Redis
- * (at most the last second of AOF is lost) and SIGQUIT for PostgreSQL, its immediate shutdown,
- * which unlike SIGKILL also takes down the postmaster's backends and releases shared memory.
+ * stop(): Redis writes its AOF and exits on SIGTERM; SIGINT is PostgreSQL's fast shutdown.
+ * Node dying of an unhandled signal: the same graceful signals, the servers finish on their own.
+ * Node exiting without stop(): only an instant, synchronous signal is possible, so SIGKILL for
+ * Redis (at most the last second of AOF is lost) and SIGQUIT for PostgreSQL, its immediate
+ * shutdown, which unlike SIGKILL also takes the postmaster's backends down with it.
  */
 const STOP_SIGNALS = {
   redis: { graceful: 'SIGTERM', onExit: 'SIGKILL' },
@@ -69,8 +70,11 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
 
 function running(postgres: PostgresServer, redis: RedisServer, log: (message: string) => void): LocalServices {
   const unregister = [
-    signalOnProcessExit(postgres.process, STOP_SIGNALS.postgres.onExit),
-    signalOnProcessExit(redis.process, STOP_SIGNALS.redis.onExit),
+    signalOnProcessExit(postgres.process, {
+      onExit: STOP_SIGNALS.postgres.onExit,
+      onFatalSignal: STOP_SIGNALS.postgres.graceful,
+    }),
+    signalOnProcessExit(redis.process, { onExit: STOP_SIGNALS.redis.onExit, onFatalSignal: STOP_SIGNALS.redis.graceful }),
   ];
   let stopping: Promise<void> | undefined;
   reportUnexpectedExit(postgres.process, () => stopping !== undefined, log);

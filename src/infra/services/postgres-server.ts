@@ -63,7 +63,7 @@ export async function startPostgres({ dataDir, binaries, log }: StartPostgresOpt
       log(`PostgreSQL: ready on 127.0.0.1:${port} (pid ${server.pid}, cluster ${clusterDir})`);
       return { port, user: POSTGRES_SUPERUSER, password, process: server };
     } catch (error) {
-      await server.stop('SIGQUIT', 10_000);
+      await server.stop('SIGINT', 10_000);
       const retryable = RETRYABLE_START_FAILURE.test(server.output()) && attempt < START_ATTEMPTS;
       if (!retryable) throw explain(error, dataDir, clusterDir);
       log(`PostgreSQL: start attempt ${attempt} failed (${retryReason(server.output())}); retrying`);
@@ -85,7 +85,7 @@ function serverArgs(clusterDir: string, port: number): string[] {
   return ['-D', clusterDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])];
 }
 
-type Query = (sql: string, values?: readonly unknown[]) => Promise<unknown[]>;
+type Query = (sql: string, values?: unknown[]) => Promise<unknown[]>;
 
 async function withClient<T>(port: number, password: string, database: string, use: (query: Query) => Promise<T>): Promise<T> {
   const client = createPgClient({

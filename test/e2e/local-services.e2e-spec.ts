@@ -1,11 +1,15 @@
-import { promises as fs, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { promises as fs, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { LocalServices, startLocalServices } from './local-services';
-import { createPgClient, PgClient } from './pg-driver';
-import { fallbackClusterDir } from './postgres-cluster-location';
-import { pingRedis } from './redis-ping';
+import { findFreePort } from '../../src/infra/services/free-port';
+import { LocalServices, startLocalServices } from '../../src/infra/services/local-services';
+import { Client } from 'pg';
+import { createPgClient } from '../../src/infra/services/pg-driver';
+import { findPostgresBinaries } from '../../src/infra/services/postgres-binaries';
+import { fallbackClusterDir } from '../../src/infra/services/postgres-cluster-location';
+import { pingRedis } from '../../src/infra/services/redis-ping';
 
 /*
  * Starts real PostgreSQL and Redis processes (installing redis-server with apt when it is
@@ -14,7 +18,7 @@ import { pingRedis } from './redis-ping';
 
 const asRoot = process.getuid?.() === 0;
 
-async function withPg<T>(url: string, use: (client: PgClient) => Promise<T>): Promise<T> {
+async function withPg<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
   const client = createPgClient({ connectionString: url });
   await client.connect();
   try {
@@ -54,12 +58,38 @@ async function redisPid(redisUrl: string): Promise<number> {
   return Number(/process_id:(\d+)/.exec(info)?.[1]);
 }
 
+/** Alive and not a zombie (orphans are reaped by PID 1, which may take a moment). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function expectGone(pid: number): void {
   expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
 }
 
 describe('startLocalServices', () => {
   const cleanup: string[] = [];
+  /** Processes a test made on purpose; killed at the end should the test fail before the launcher reaps them. */
+  const strays: number[] = [];
   let services: LocalServices | undefined;
 
   afterEach(async () => {
@@ -68,6 +98,7 @@ describe('startLocalServices', () => {
   });
 
   afterAll(async () => {
+    for (const pid of strays.filter(isAlive)) process.kill(pid, 'SIGKILL');
     for (const dir of cleanup) await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -79,9 +110,7 @@ describe('startLocalServices', () => {
       logs.push(message);
     };
 
-    let started = Date.now();
     services = await startLocalServices({ dataDir, log });
-    console.log(`first start took ${Date.now() - started} ms:\n${logs.join('\n')}`);
 
     expect(services.databaseUrl).toMatch(/^postgres:\/\/patchgate:[^@]+@127\.0\.0\.1:\d+\/patchgate$/);
     expect(services.adminDatabaseUrl).toMatch(/^postgres:\/\/patchgate:[^@]+@127\.0\.0\.1:\d+\/postgres$/);
@@ -120,16 +149,12 @@ describe('startLocalServices', () => {
     }
 
     const first = services;
-    started = Date.now();
     await first.stop();
-    console.log(`stop took ${Date.now() - started} ms`);
     expectGone(pgPid);
     expectGone(rPid);
     await first.stop(); // idempotent
 
-    started = Date.now();
     services = await startLocalServices({ dataDir, log });
-    console.log(`second start took ${Date.now() - started} ms`);
     await withPg(services.databaseUrl, async (client) => {
       expect((await client.query('select id, note from survivor')).rows).toEqual([{ id: 42, note: 'still here' }]);
     });
@@ -137,6 +162,53 @@ describe('startLocalServices', () => {
       expect(await client.get('survivor')).toBe('still here');
     });
   }, 300_000);
+
+  it('recovers from a crashed earlier run: stale pid files and orphaned servers', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'patchgate-crashed-'));
+    cleanup.push(dataDir);
+    const logs: string[] = [];
+    const log = (message: string): void => {
+      logs.push(message);
+    };
+    services = await startLocalServices({ dataDir, log });
+    await services.stop();
+    const clusterDir = path.join(dataDir, 'postgres');
+    const redisDir = path.join(dataDir, 'redis');
+
+    // A pid file naming a live process that is not a server on our directory (a reused PID).
+    await fs.writeFile(path.join(clusterDir, 'postmaster.pid'), `${process.pid}\n${clusterDir}\n`);
+    services = await startLocalServices({ dataDir, log });
+    expect(logs.join('\n')).toContain('PostgreSQL: removing stale pid file');
+    await services.stop();
+
+    // Servers whose parent died: started through a shell that exits at once, so they are reparented.
+    const owner = await fs.stat(clusterDir);
+    const orphan = (command: string, uid?: number, gid?: number): Promise<unknown> =>
+      new Promise((resolve, reject) =>
+        spawn('/bin/sh', ['-c', `${command} >/dev/null 2>&1 &`], { stdio: 'ignore', uid, gid, cwd: '/' })
+          .on('exit', resolve)
+          .on('error', reject),
+      );
+    const postgresBin = await fs.realpath((await findPostgresBinaries()).postgres);
+    await orphan(`'${postgresBin}' -D '${clusterDir}' -p ${await findFreePort()} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`, owner.uid, owner.gid);
+    await orphan(`redis-server --port ${await findFreePort()} --bind 127.0.0.1 --dir '${redisDir}' --pidfile '${redisDir}/redis.pid' --appendonly yes`);
+    const orphanPids = await waitFor(async () => {
+      const pg = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '');
+      const redis = await fs.readFile(path.join(redisDir, 'redis.pid'), 'utf8').catch(() => '');
+      return pg.includes('ready') && redis ? [Number(pg.split('\n')[0]), Number(redis.trim())] : undefined;
+    });
+    strays.push(...orphanPids);
+    for (const pid of orphanPids) expect((await procStatus(pid)).ppid).toBe(1);
+
+    logs.length = 0;
+    services = await startLocalServices({ dataDir, log });
+    expect(logs.join('\n')).toMatch(/PostgreSQL: stopping orphaned server/);
+    expect(logs.join('\n')).toMatch(/Redis: stopping orphaned server/);
+    await waitFor(async () => orphanPids.every((pid) => !isAlive(pid)) || undefined);
+    await withPg(services.databaseUrl, async (client) => {
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    });
+  }, 120_000);
 
   (asRoot ? it : it.skip)(
     'keeps the cluster outside a data directory the postgres user cannot reach, and finds it again',
