@@ -1,10 +1,24 @@
 import { CreateUsersAndApiTokens1763780000000 } from './1763780000000-CreateUsersAndApiTokens';
 import { CreateCatalog1763780100000 } from './1763780100000-CreateCatalog';
 import { CreateSigningKeys1763780150000 } from './1763780150000-CreateSigningKeys';
+import { CreateSync1763780200000 } from './1763780200000-CreateSync';
+import { CreateServerSettings1763780300000 } from './1763780300000-CreateServerSettings';
+import { CreateComputerGroups1763780310000 } from './1763780310000-CreateComputerGroups';
+import { CreateComputersAndEnrollmentKeys1763780320000 } from './1763780320000-CreateComputersAndEnrollmentKeys';
+import { CreateApprovalsAndApprovalLog1763780330000 } from './1763780330000-CreateApprovalsAndApprovalLog';
+import { CreateApprovalRules1763780340000 } from './1763780340000-CreateApprovalRules';
+import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallStates';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
   CreateUsersAndApiTokens1763780000000,
   CreateCatalog1763780100000,
   CreateSigningKeys1763780150000,
+  CreateSync1763780200000,
+  CreateServerSettings1763780300000,
+  CreateComputerGroups1763780310000,
+  CreateComputersAndEnrollmentKeys1763780320000,
+  CreateApprovalsAndApprovalLog1763780330000,
+  CreateApprovalRules1763780340000,
+  CreateInstallStates1763780400000,
 ];

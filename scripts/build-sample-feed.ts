@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FeedItem } from './feed/feed-item';
 import { writeFeed } from './feed/feed-writer';
 import { FeedStats, ReferenceSummary, formatCounts, summarizeReferences } from './feed/feed-stats';
-import { checkFeedItem, parseFeedPage } from './feed/feed-validator';
+import { checkFeedItem, parseFeedPage } from '../src/modules/catalog/sync/feed-item.validator';
 import { PAYLOAD_DIRECTORY, SAMPLE_FEED_SEED, SAMPLE_PAGE_SIZE, buildSampleFeed, sampleUpdateId } from './feed/sample-feed';
 import { SamplePayload } from './feed/sample-payloads';
 import { FixtureFeed, buildFixtureFeeds } from './feed/sample-fixtures';

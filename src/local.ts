@@ -8,6 +8,7 @@ import { AppConfig } from './infra/config/app-config';
 import { ConfigurationError } from './infra/config/environment';
 import { readOrCreateSecret } from './infra/config/local-secrets';
 import { LocalServices, startLocalServices } from './infra/services/local-services';
+import { SampleFeedSetup } from './modules/catalog/sync/sample-feed-setup.service';
 import { createWorkerContext } from './worker-app';
 
 /**
@@ -54,10 +55,12 @@ async function main(): Promise<void> {
     api = started.app;
     await api.listen({ port: config.port, host: config.host });
     worker = await createWorkerContext(config);
+    const sampleSync = await api.get(SampleFeedSetup).configureOnFirstStart();
 
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
     console.log(`\nPatchgate is running at ${url}`);
     console.log(`  API docs: ${url}/api/docs`);
+    if (sampleSync) console.log(`  Sample catalog: syncing ${sampleSync.url} (sync run ${sampleSync.syncRunId})`);
     printFirstAdmin(started.firstAdmin, url);
     if (!started.firstAdmin) console.log(`  Admin user: ${config.adminUser} (created on an earlier start)`);
     console.log('Press Ctrl-C to stop.');

@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { createApiApp, printFirstAdmin } from './api-app';
 import { AppConfig } from './infra/config/app-config';
 import { ConfigurationError } from './infra/config/environment';
+import { exitOnSignals } from './infra/shutdown';
 
 /** API entry point for production: config from the environment, PostgreSQL and Redis given. */
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
   const { app, firstAdmin } = await createApiApp(config);
-  app.enableShutdownHooks();
+  exitOnSignals(() => app.close());
   await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`Patchgate API listening on ${config.host}:${config.port}\n`);
   printFirstAdmin(firstAdmin, `http://${config.host}:${config.port}`);
 }
 

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { AppConfig } from './infra/config/app-config';
 import { ConfigurationError } from './infra/config/environment';
+import { exitOnSignals } from './infra/shutdown';
 import { createWorkerContext } from './worker-app';
 
 /** Worker entry point for production: consumes the BullMQ queues. */
 async function main(): Promise<void> {
   const context = await createWorkerContext(AppConfig.fromEnvironment());
-  context.enableShutdownHooks();
+  exitOnSignals(() => context.close());
+  process.stdout.write('Patchgate worker started\n');
 }
 
 main().catch((error: unknown) => {

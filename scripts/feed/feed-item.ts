@@ -3,28 +3,10 @@
  * `{ items: FeedItem[], nextCursor: string | null }`, every item one revision of an update.
  */
 
-export const CLASSIFICATIONS = [
-  'critical',
-  'security',
-  'definition',
-  'update_rollup',
-  'service_pack',
-  'feature_pack',
-  'tool',
-  'driver',
-  'update',
-  'upgrade',
-] as const;
-export type Classification = (typeof CLASSIFICATIONS)[number];
-
-export const SEVERITIES = ['critical', 'important', 'moderate', 'low'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const REBOOT_BEHAVIORS = ['never', 'always', 'maybe'] as const;
-export type RebootBehavior = (typeof REBOOT_BEHAVIORS)[number];
-
-export const UPDATE_STATES = ['active', 'expired'] as const;
-export type UpdateState = (typeof UPDATE_STATES)[number];
+// The vocabulary is the catalog's own (src/modules/catalog/update-revision.ts): one list for both.
+export { CLASSIFICATIONS, REBOOT_BEHAVIORS, SEVERITIES, UPDATE_STATES } from '../../src/modules/catalog/update-revision';
+export type { Classification, RebootBehavior, Severity, UpdateState } from '../../src/modules/catalog/update-revision';
+import type { Classification, RebootBehavior, Severity, UpdateState } from '../../src/modules/catalog/update-revision';
 
 export interface FeedFile {
   /** Bare file name, no directory part. */

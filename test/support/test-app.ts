@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import passport from 'passport';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/api-app';
+import { ApiTokenStrategy } from '../../src/modules/auth/strategies/api-token.strategy';
+import { JwtStrategy } from '../../src/modules/auth/strategies/jwt.strategy';
+import { ComputerTokenStrategy } from '../../src/modules/computers/strategies/computer-token.strategy';
 import { FirstAdmin } from '../../src/modules/users/users.service';
 import { AppConfig } from '../../src/infra/config/app-config';
 import { createWorkerContext } from '../../src/worker-app';
@@ -57,12 +61,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Passport keeps strategies in one registry per process, so the API started last serves every app's
+ * authentication. In production each process runs one API; in a test that runs several, closing one
+ * must hand the registry back to a live one, or the others would authenticate through closed pools.
+ */
+const liveApps: NestFastifyApplication[] = [];
+
+function claimStrategies(app: NestFastifyApplication): void {
+  passport.use('jwt', app.get(JwtStrategy, { strict: false }));
+  passport.use('api-token', app.get(ApiTokenStrategy, { strict: false }));
+  passport.use('computer', app.get(ComputerTokenStrategy, { strict: false }));
+}
+
 /** Boots the real API (and optionally the worker) on loopback against the test services. */
 export async function startTestApp(options: { withWorker?: boolean; environment?: TestEnvironment; env?: Record<string, string> } = {}): Promise<TestApp> {
   const environment = options.environment ?? (await createTestEnvironment(options.env));
   const config = AppConfig.fromEnvironment({ ...environment.env, ...options.env });
   const { app, firstAdmin } = await createApiApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  liveApps.push(app);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const worker = options.withWorker ? await createWorkerContext(config) : undefined;
   const db = await new DataSource({ type: 'postgres', url: environment.databaseUrl }).initialize();
@@ -81,6 +99,8 @@ export async function startTestApp(options: { withWorker?: boolean; environment?
       return response.body.accessToken as string;
     },
     async close() {
+      liveApps.splice(liveApps.indexOf(app), 1);
+      if (liveApps.length) claimStrategies(liveApps[liveApps.length - 1]);
       await app.close();
       await worker?.close();
       await db.destroy();

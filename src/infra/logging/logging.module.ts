@@ -16,6 +16,7 @@ export const REDACTED_PATHS = [
 ];
 
 const REQUEST_ID = /^[a-zA-Z0-9._-]{1,128}$/;
+const AGENT_HOT_PATHS = ['/client/v1/checkin', '/client/v1/status'];
 
 @Module({
   imports: [
@@ -24,6 +25,9 @@ const REQUEST_ID = /^[a-zA-Z0-9._-]{1,128}$/;
       useFactory: (config: AppConfig) => ({
         pinoHttp: {
           level: config.logLevel,
+          // A fleet's check-ins and status reports are metrics, not access logs: at tens of
+          // thousands a minute they would drown everything else. Their errors are still logged.
+          autoLogging: { ignore: (req: IncomingMessage) => AGENT_HOT_PATHS.some((path) => req.url?.startsWith(path)) },
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           // A caller's x-request-id is kept when well-formed, so logs join across proxies.
           genReqId: (req: IncomingMessage) => {

@@ -3,6 +3,9 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
+import { actorOf } from '../approvals/approval-log/approval-log-actor';
+import { ApprovalLogWriter } from '../approvals/approval-log/approval-log.writer';
+import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { CatalogRepository, UpdateFilter, UpdateListKey } from './catalog.repository';
 import { UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
 import { UpdateEntity } from './entities/update.entity';
@@ -24,6 +27,8 @@ export const toUpdateSummary = (u: UpdateEntity): UpdateSummaryDto => ({
 export class CatalogService {
   constructor(
     private readonly catalog: CatalogRepository,
+    private readonly approvalLog: ApprovalLogWriter,
+    private readonly offerVersions: OfferVersionsService,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -62,7 +67,25 @@ export class CatalogService {
       if (!update) throw new NotFoundError('update', updateId);
       if (update.declinedAt) throw new ConflictError('already_declined', `update ${updateId} is already declined`);
       await this.catalog.markDeclined(manager, updateId, actor.name, reason);
+      // Logged like any approval change, in the same transaction; no group: it applies to all of them.
+      await this.approvalLog.append(manager, [
+        {
+          actor: actorOf(actor),
+          updateId,
+          revision: update.currentRevision,
+          groupId: null,
+          previousDecision: 'none',
+          newDecision: 'decline',
+          status: null,
+          deadline: null,
+          optional: false,
+          reason,
+          source: 'manual',
+          ruleId: null,
+        },
+      ]);
     });
+    await this.offerVersions.bumpCatalog();
     return this.get(updateId);
   }
 }

@@ -24,9 +24,49 @@ for _, key in ipairs(KEYS) do
 end
 return #KEYS`;
 
+/**
+ * The whole unchanged check-in in one round trip: the computer's cached context (if still valid for
+ * the tree and computer versions it was stored under) and the versions of everything its offer
+ * depends on, in the order keysFor() lists them. Reads the group keys named in the context, so it
+ * needs a standalone Redis (as Patchgate's deployment has), not Redis Cluster.
+ */
+const OFFER_STATE = `
+for i = 2, 5 do redis.call('set', KEYS[i], ARGV[1], 'NX') end
+local raw = redis.call('get', KEYS[1])
+if not raw then return {false} end
+local tree = redis.call('get', KEYS[2])
+local computer = redis.call('get', KEYS[3])
+local entry = cjson.decode(raw)
+if entry.version ~= tree .. '|' .. computer then return {false} end
+local values = {raw, redis.call('get', KEYS[4]), tree, redis.call('get', KEYS[5]), computer}
+for _, id in ipairs(entry.context.groupPath) do
+  local key = ARGV[2] .. id
+  redis.call('set', key, ARGV[1], 'NX')
+  values[#values + 1] = redis.call('get', key)
+end
+return values`;
+
 const NEXT_SEQ = `
 redis.call('set', KEYS[1], ARGV[1], 'NX')
 return redis.call('incr', KEYS[1])`;
+
+/** The commands below, registered once per client so each call sends only the script's SHA. */
+interface VersionCommands {
+  pgReadOrSeed(numberOfKeys: number, ...keysThenSeed: string[]): Promise<string[]>;
+  pgBump(numberOfKeys: number, ...keysThenSeed: string[]): Promise<number>;
+  pgNextSeq(numberOfKeys: number, key: string, seed: string): Promise<number>;
+  pgOfferState(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(string | null)[]>;
+}
+
+export interface OfferVersion {
+  /** The ETag of the computer's answer. */
+  etag: string;
+  /**
+   * Digest of the versions every computer of the same group path shares (catalog, tree, settings,
+   * the groups' approvals): the part of an offer computed once for all of them.
+   */
+  sharedKey: string;
+}
 
 /** What a computer's offer depends on; each part has a version in Redis. */
 export interface OfferDependencies {
@@ -47,24 +87,57 @@ export interface OfferDependencies {
 @Injectable()
 export class OfferVersionsService {
   private readonly prefix: string;
+  private readonly commands: VersionCommands;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     config: AppConfig,
   ) {
     this.prefix = `${config.redisPrefix}:ver`;
+    redis.defineCommand('pgReadOrSeed', { lua: READ_OR_SEED });
+    redis.defineCommand('pgBump', { lua: BUMP });
+    redis.defineCommand('pgNextSeq', { lua: NEXT_SEQ });
+    redis.defineCommand('pgOfferState', { lua: OFFER_STATE });
+    this.commands = redis as unknown as VersionCommands;
   }
 
-  /** One round trip: the ETag of the computer's offer as things stand. */
-  async etagFor(dependencies: OfferDependencies): Promise<string> {
+  /** One round trip: the ETag of the computer's offer as things stand, and the key of its shared part. */
+  async versionOf(dependencies: OfferDependencies): Promise<OfferVersion> {
     const keys = this.keysFor(dependencies);
-    const values = (await this.redis.eval(READ_OR_SEED, keys.length, ...keys, seed())) as string[];
-    const digest = createHash('sha256')
+    return this.digest(dependencies, await this.commands.pgReadOrSeed(keys.length, ...keys, seed()));
+  }
+
+  /**
+   * One round trip for an unchanged check-in: the computer's context as cached under `contextKey`
+   * (JSON `{version, context}`), if it is still valid, with the offer's version. Null when the
+   * context must be loaded again; then versionOf() gives the version.
+   */
+  async offerState<T extends { groupPath: string[] }>(
+    computerId: string,
+    contextKey: string,
+    extra: () => string[],
+  ): Promise<{ context: T; version: OfferVersion } | null> {
+    const keys = [contextKey, `${this.prefix}:tree`, `${this.prefix}:computer:${computerId}`, `${this.prefix}:catalog`, `${this.prefix}:settings`];
+    const [raw, ...values] = await this.commands.pgOfferState(keys.length, ...keys, seed(), `${this.prefix}:group:`);
+    if (!raw) return null;
+    const { context } = JSON.parse(raw) as { context: T };
+    return { context, version: this.digest({ computerId, groupPath: context.groupPath, extra: extra() }, values as string[]) };
+  }
+
+  private digest(dependencies: OfferDependencies, values: string[]): OfferVersion {
+    // keysFor puts the computer's own version fourth; everything else is shared by its group path.
+    const shared = [...values.slice(0, 3), ...values.slice(4), ...dependencies.groupPath].join('|');
+    const etag = createHash('sha256')
       .update(dependencies.computerId)
       .update(values.join('|'))
       .update((dependencies.extra ?? []).join('|'))
       .digest('base64url');
-    return `"${digest.slice(0, 27)}"`;
+    return { etag: `"${etag.slice(0, 27)}"`, sharedKey: createHash('sha256').update(shared).digest('base64url') };
+  }
+
+  /** Where a computer's cached context lives; offerState() validates it. */
+  contextKey(computerId: string): string {
+    return `${this.prefix}:context:${computerId}`;
   }
 
   bumpCatalog(): Promise<void> {
@@ -91,12 +164,12 @@ export class OfferVersionsService {
   /** The versions a cached copy of a computer's own facts (group path, OS) depends on, as one string. */
   async computerFactsVersion(computerId: string): Promise<string> {
     const keys = [`${this.prefix}:tree`, `${this.prefix}:computer:${computerId}`];
-    return ((await this.redis.eval(READ_OR_SEED, keys.length, ...keys, seed())) as string[]).join('|');
+    return (await this.commands.pgReadOrSeed(keys.length, ...keys, seed())).join('|');
   }
 
   /** The next `seq` of a computer's signed answers: only grows, across restarts and Redis loss. */
   async nextSequence(computerId: string): Promise<number> {
-    return Number(await this.redis.eval(NEXT_SEQ, 1, `${this.prefix}:seq:${computerId}`, seed()));
+    return Number(await this.commands.pgNextSeq(1, `${this.prefix}:seq:${computerId}`, seed()));
   }
 
   private keysFor({ computerId, groupPath }: OfferDependencies): string[] {
@@ -110,7 +183,7 @@ export class OfferVersionsService {
   }
 
   private async bump(keys: string[]): Promise<void> {
-    if (keys.length) await this.redis.eval(BUMP, keys.length, ...keys, seed());
+    if (keys.length) await this.commands.pgBump(keys.length, ...keys, seed());
   }
 }
 

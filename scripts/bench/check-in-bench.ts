@@ -1,0 +1,205 @@
+/**
+ * `npm run bench`: the check-in hot path under load, beside a bare NestJS-on-Fastify endpoint
+ * measured in the same run on the same machine. Starts its own PostgreSQL and Redis, seeds a
+ * fleet, runs the API and the worker as separate processes (as in production) and drives them
+ * over loopback with autocannon. Prints a table; numbers go to docs/benchmarks.md by hand.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { migrateDatabase } from '../../src/infra/database/migration-runner';
+import { startLocalServices } from '../../src/infra/services/local-services';
+import { startNode, Started } from './bench-processes';
+import { benchToken, seedFleet } from './check-in-seed';
+import { LoadResult, runLoad } from './load';
+
+const SIZE = { computers: 100_000, updates: 20_000, groups: 200, approvals: 500, offerSize: 50 };
+const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const EVENTS_PER_REPORT = 100;
+
+function row(name: string, result: LoadResult, baseline?: LoadResult): string {
+  const ratio = baseline ? (result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : '—';
+  const statuses = Object.entries(result.statusCounts).map(([s, n]) => `${s}:${n}`).join(' ');
+  return `${name.padEnd(34)} ${result.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms  ratio ${ratio.padStart(5)}  [${statuses}${result.errors ? ` errors:${result.errors}` : ''}]`;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'patchgate-bench-'));
+  const services = await startLocalServices({ dataDir });
+  const started: Started[] = [];
+  try {
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), node ${process.version}`);
+    await migrateDatabase(services.databaseUrl);
+    const seedStart = Date.now();
+    await seedFleet(services.databaseUrl, SIZE);
+    console.log(`seeded ${SIZE.computers} computers, ${SIZE.updates} updates, ${SIZE.groups} groups, ${SIZE.approvals} approvals in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    const env = {
+      ...process.env,
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PATCHGATE_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+      LOG_LEVEL: 'warn',
+      PATCHGATE_RUN_MIGRATIONS: 'false',
+      HOST: '127.0.0.1',
+    };
+    const baseline = await startNode('scripts/bench/baseline-server.js', { ...env, PORT: '0' });
+    started.push(baseline);
+    const api = await startNode('src/main.js', { ...env, PORT: String(18530 + Math.floor(Math.random() * 1000)) }, /listening on [\d.]+:(\d+)/);
+    started.push(api);
+    const worker = await startNode('src/worker.js', env, /Patchgate worker (started)/);
+    started.push(worker);
+    const apiUrl = `http://127.0.0.1:${api.port}`;
+
+    const base = await runLoad({
+      url: `http://127.0.0.1:${baseline.port}`,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+      request: () => ({ method: 'POST', path: '/baseline', headers: { 'content-type': 'application/json' }, body: '{"nonce":"abcdefgh12345678"}' }),
+    });
+
+    // (b) full offers: every request a different computer and no ETag, so each offer is computed.
+    let next = 0;
+    const fullOffers = await runLoad({
+      url: apiUrl,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+      request: () => ({
+        method: 'POST',
+        path: '/client/v1/checkin',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(1 + (next++ % SIZE.computers))}` },
+        body: '{"nonce":"abcdefgh12345678"}',
+      }),
+    });
+    const probe = await fetch(`${apiUrl}/client/v1/checkin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(1)}` },
+      body: '{}',
+    });
+    const offerSize = ((await probe.json()) as { updates: unknown[] }).updates.length;
+
+    // (a) unchanged check-ins: a working set of computers, each sending the ETag of its last answer.
+    const fleet = 5000;
+    const etags: string[] = [];
+    for (let n = 1; n <= fleet; n += 100) {
+      await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const res = await fetch(`${apiUrl}/client/v1/checkin`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n + i)}` },
+            body: '{}',
+          });
+          etags[n + i] = res.headers.get('etag') ?? '';
+          await res.arrayBuffer();
+        }),
+      );
+    }
+    next = 0;
+    const unchanged = await runLoad({
+      url: apiUrl,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+      request: () => {
+        const n = 1 + (next++ % fleet);
+        return {
+          method: 'POST',
+          path: '/client/v1/checkin',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}`, 'if-none-match': etags[n] },
+          body: '{}',
+        };
+      },
+    });
+
+    // (b, warm) the fleet after an approval change: known computers, every ETag stale, so every answer
+    // is a new full offer; tokens and contexts are cached, the group's approved updates load once.
+    const login = await fetch(`${apiUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: env.PATCHGATE_ADMIN_PASSWORD }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const seedDb = new Client({ connectionString: services.databaseUrl });
+    await seedDb.connect();
+    const [{ id: extra }] = (await seedDb.query(`SELECT update_id AS id FROM updates WHERE update_id NOT IN (SELECT update_id FROM approvals) LIMIT 1`)).rows;
+    await seedDb.end();
+    const approval = await fetch(`${apiUrl}/api/v1/approvals`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ updateId: extra, groupId: '00000000-0000-4000-8000-000000000001', decision: 'install' }),
+    });
+    if (approval.status !== 200) throw new Error(`approval failed: ${approval.status} ${await approval.text()}`);
+    next = 0;
+    const afterChange = await runLoad({
+      url: apiUrl,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+      request: () => {
+        const n = 1 + (next++ % fleet);
+        return {
+          method: 'POST',
+          path: '/client/v1/checkin',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}`, 'if-none-match': etags[n] },
+          body: '{}',
+        };
+      },
+    });
+
+    // (c) status ingestion: reports of 100 events; persisted events per second until the queue drains.
+    const db = new Client({ connectionString: services.databaseUrl });
+    await db.connect();
+    const reported: string[] = (await db.query('SELECT update_id AS id FROM updates LIMIT $1', [EVENTS_PER_REPORT])).rows.map((r) => r.id);
+    let seq = 0;
+    const report = () =>
+      JSON.stringify({
+        events: reported.map((updateId, i) => ({
+          updateId,
+          revision: 1,
+          state: i % 2 ? 'installed' : 'downloaded',
+          occurredAt: '2026-11-22T10:00:00Z',
+          seq: ++seq,
+        })),
+      });
+    next = 0;
+    const ingestStart = Date.now();
+    const ingest = await runLoad({
+      url: apiUrl,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+      request: () => {
+        const n = 1 + (next++ % SIZE.computers);
+        return { method: 'POST', path: '/client/v1/status', headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}` }, body: report() };
+      },
+    });
+    const accepted = (ingest.statusCounts['202'] ?? 0) * EVENTS_PER_REPORT;
+    let persisted = 0;
+    for (let waited = 0; waited < 300_000; waited += 250) {
+      persisted = Number((await db.query('SELECT count(*) AS n FROM status_events')).rows[0].n);
+      if (persisted >= accepted) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const ingestSeconds = (Date.now() - ingestStart) / 1000;
+    await db.end();
+
+    console.log(`\nload: ${CONNECTIONS} connections, ${DURATION} s each, autocannon in the bench process; offer size ${offerSize} updates\n`);
+    console.log(row('baseline (bare NestJS on Fastify)', base));
+    console.log(row('(a) unchanged check-in → 304', unchanged, base));
+    console.log(row('(b) full offer, new computers → 200', fullOffers, base));
+    console.log(row('(b) full offer, after approval → 200', afterChange, base));
+    console.log(row('(c) status report (100 events) → 202', ingest, base));
+    console.log(`(c) events persisted: ${persisted} of ${accepted} accepted in ${ingestSeconds.toFixed(1)} s → ${(persisted / ingestSeconds).toFixed(0)} events/s`);
+    console.log(`peak RSS: API ${api.peakRssMb().toFixed(0)} MB, worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+    await services.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

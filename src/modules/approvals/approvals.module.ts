@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GroupsModule } from '../groups/groups.module';
+import { ApprovalLogModule } from './approval-log/approval-log.module';
+import { ApprovalsCatalogListener } from './approvals-catalog.listener';
+import { ApprovalsController } from './approvals.controller';
+import { ApprovalsRepository } from './approvals.repository';
+import { ApprovalsService } from './approvals.service';
+import { ApprovalRuleEntity } from './entities/approval-rule.entity';
+import { ApprovalEntity } from './entities/approval.entity';
+import { ApprovalRulesController } from './rules/approval-rules.controller';
+import { ApprovalRulesRepository } from './rules/approval-rules.repository';
+import { ApprovalRulesService } from './rules/approval-rules.service';
+import { RuleEvaluator } from './rules/rule-evaluator';
+
+/**
+ * Approvals, automatic approval rules and the approvals' side of catalog changes. Exports the
+ * sync's listener (registered in catalog/sync/catalog-change-listeners.module.ts) and the
+ * effective-decision query for the check-in.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule],
+  controllers: [ApprovalsController, ApprovalRulesController],
+  providers: [
+    ApprovalsRepository,
+    ApprovalsService,
+    ApprovalRulesRepository,
+    ApprovalRulesService,
+    RuleEvaluator,
+    ApprovalsCatalogListener,
+  ],
+  exports: [ApprovalsRepository, RuleEvaluator, ApprovalsCatalogListener],
+})
+export class ApprovalsModule {}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page';
+import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../approval-decision';
+import { IsPlainText, IsTimestamp } from './text.validators';
+
+export const MAX_BULK_ITEMS = 1000;
+
+export class SetApprovalDto {
+  @ApiProperty()
+  @IsUUID()
+  updateId: string;
+
+  @ApiProperty()
+  @IsUUID()
+  groupId: string;
+
+  @ApiProperty({ enum: DECISIONS_OR_NONE, description: '`none` reverts the group to "not approved" (it inherits again)' })
+  @IsIn(DECISIONS_OR_NONE)
+  decision: DecisionOrNone;
+
+  @ApiPropertyOptional({
+    example: '2026-01-15T18:00:00Z',
+    description: 'install or uninstall: the time by which computers must act; in the future; refused for updates that need user input',
+  })
+  @IsOptional() @IsTimestamp()
+  deadline?: string;
+
+  @ApiPropertyOptional({ description: 'install only: offered, but the user may decline it' })
+  @IsOptional() @IsBoolean()
+  optional?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'why; required for decline' })
+  @IsOptional() @IsString() @MaxLength(2000) @IsPlainText()
+  reason?: string;
+}
+
+export class BulkApprovalsDto {
+  @ApiProperty({ type: [SetApprovalDto], maxItems: MAX_BULK_ITEMS, description: 'all are applied, or none' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BULK_ITEMS) @ValidateNested({ each: true }) @Type(() => SetApprovalDto)
+  items: SetApprovalDto[];
+}
+
+export class ListApprovalsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  updateId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  groupId?: string;
+
+  @ApiPropertyOptional({ enum: APPROVAL_STATUSES, description: '`needs_review`: installs suspended by a EULA revision' })
+  @IsOptional() @IsIn(APPROVAL_STATUSES)
+  status?: ApprovalStatus;
+}
+
+export class ApprovalDto {
+  @ApiProperty() updateId: string;
+  @ApiProperty() updateTitle: string;
+  @ApiProperty() groupId: string;
+  @ApiProperty() groupName: string;
+  @ApiProperty({ enum: DECISIONS }) decision: Decision;
+  @ApiProperty({ nullable: true }) deadline: string | null;
+  @ApiProperty() optional: boolean;
+  @ApiProperty({ nullable: true }) reason: string | null;
+  @ApiProperty({ nullable: true, description: 'the revision the decision applies to' }) revision: number | null;
+  @ApiProperty({ enum: APPROVAL_STATUSES, description: '`needs_review`: suspended until an admin approves again' }) status: ApprovalStatus;
+  @ApiProperty({ enum: APPROVAL_SOURCES }) source: ApprovalSource;
+  @ApiProperty({ nullable: true }) ruleId: string | null;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty() updatedBy: string;
+}
+
+export class ApprovalLogEntryDto {
+  @ApiProperty() seq: number;
+  @ApiProperty() at: string;
+  @ApiProperty({ enum: ['user', 'api-token', 'rule', 'sync', 'maintenance'] }) actorType: string;
+  @ApiProperty({ nullable: true, description: 'user or API-token id, `rule:<id>`, `sync`' }) actorId: string | null;
+  @ApiProperty() actorName: string;
+  @ApiProperty({ nullable: true }) actorRole: string | null;
+  @ApiProperty() updateId: string;
+  @ApiProperty({ nullable: true }) revision: number | null;
+  @ApiProperty({ nullable: true, description: 'null: the update was declined for all groups' }) groupId: string | null;
+  @ApiProperty({ enum: DECISIONS_OR_NONE }) previousDecision: DecisionOrNone;
+  @ApiProperty({ enum: DECISIONS_OR_NONE }) newDecision: DecisionOrNone;
+  @ApiProperty({ enum: APPROVAL_STATUSES, nullable: true }) status: ApprovalStatus | null;
+  @ApiProperty({ nullable: true }) deadline: string | null;
+  @ApiProperty() optional: boolean;
+  @ApiProperty({ nullable: true }) reason: string | null;
+  @ApiProperty({ enum: APPROVAL_SOURCES }) source: ApprovalSource;
+  @ApiProperty({ nullable: true }) ruleId: string | null;
+  @ApiProperty() prevHash: string;
+  @ApiProperty() hash: string;
+}
+
+export class ApprovalChangeDto {
+  @ApiProperty({ type: ApprovalDto, nullable: true, description: 'null after `none`' }) approval: ApprovalDto | null;
+  @ApiProperty({ type: ApprovalLogEntryDto, nullable: true, description: 'null when the request changed nothing' }) logEntry: ApprovalLogEntryDto | null;
+}
+
+export class BulkApprovalsResultDto {
+  @ApiProperty({ type: [ApprovalChangeDto], description: 'in the order of the request' }) items: ApprovalChangeDto[];
+}

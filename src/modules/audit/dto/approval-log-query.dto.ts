@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page';
+import { IsTimestamp } from '../../approvals/dto/text.validators';
+import { ApprovalLogEntryDto } from '../../approvals/dto/set-approval.dto';
+
+export class ApprovalLogQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  updateId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  groupId?: string;
+
+  @ApiPropertyOptional({ description: 'actor id (a user or API-token id, `rule:<id>`, `sync`) or actor name (case-insensitive)' })
+  @IsOptional() @IsString() @MaxLength(100)
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'entries at or after this time' })
+  @IsOptional() @IsTimestamp()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'entries before this time' })
+  @IsOptional() @IsTimestamp()
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'by sequence number: oldest first, or newest first' })
+  @IsOptional() @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+}
+
+export class ApprovalLogListEntryDto extends ApprovalLogEntryDto {
+  @ApiProperty({ nullable: true, description: 'the update\'s current title' }) updateTitle: string | null;
+  @ApiProperty({ nullable: true, description: 'the group\'s current name; null once deleted, or for a global decline' }) groupName: string | null;
+}
+
+export class ChainVerificationDto {
+  @ApiProperty({ description: 'every entry chains to the one before and its hash matches its content' }) ok: boolean;
+  @ApiProperty({ description: 'entries examined (all of them when ok)' }) checked: number;
+  @ApiProperty({ nullable: true, description: 'the first entry that is missing, altered or out of chain' }) firstBrokenSeq: number | null;
+}

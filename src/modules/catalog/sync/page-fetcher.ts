@@ -1,0 +1,247 @@
+import { open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export interface PageFetcherOptions {
+  /** Time limit of one request, from sending it to the last byte of the body. */
+  timeoutMs: number;
+  /** Tries per page, the first included, when the failure is transient (5xx, 429, timeout, reset). */
+  attempts: number;
+  /** Wait before the first retry; doubles for each further one. */
+  retryDelayMs: number;
+  /** Largest page accepted; reading stops as soon as a body is known to be larger. */
+  maxBytes: number;
+}
+
+export interface FetchedPage {
+  /** Where the page was read from after redirects: relative references resolve against it. */
+  url: string;
+  body: Buffer;
+}
+
+/** The upstream could not deliver a page. The message names the URL and says why. */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    /** Worth trying again: 5xx, 429, a timeout, a connection reset. */
+    readonly transient: boolean,
+    readonly answer: {
+      /** The HTTP status, when the upstream answered. */
+      status?: number;
+      /** The upstream's problem+json `detail` or the start of its text, when it gave one. */
+      detail?: string;
+      /** The upstream's Retry-After, in ms, when it sent a usable one. */
+      retryAfterMs?: number;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** The caller aborted the fetch (the worker is shutting down): not a failure of the upstream. */
+export class FetchAbortedError extends Error {
+  constructor() {
+    super('page fetch aborted');
+    this.name = 'FetchAbortedError';
+  }
+}
+
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+/** The longest Retry-After we honour; a longer one is treated as the normal backoff. */
+const MAX_RETRY_AFTER_MS = 30_000;
+/** Bytes of an error body kept for the message. */
+const ERROR_DETAIL_BYTES = 4096;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new FetchAbortedError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new FetchAbortedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * Reads upstream pages over http(s):// or file://. A body is streamed and counted, never held
+ * beyond `maxBytes`; transient failures are retried a few times with a growing delay, inside one
+ * fetch, so a flaky mirror does not fail a long sync.
+ */
+export class PageFetcher {
+  constructor(private readonly options: PageFetcherOptions) {}
+
+  async fetch(url: string, request: { token?: string | null; signal?: AbortSignal } = {}): Promise<FetchedPage> {
+    const target = new URL(url);
+    if (target.protocol === 'file:') return this.readFile(target);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      throw new UpstreamError(`${url}: unsupported scheme ${target.protocol}`, false);
+    }
+    let delay = this.options.retryDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchOnce(target, request.token ?? null, request.signal);
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || !error.transient || attempt >= this.options.attempts) {
+          if (error instanceof UpstreamError && error.transient && attempt > 1) {
+            throw new UpstreamError(`${error.message} (after ${attempt} attempts)`, true, error.answer);
+          }
+          throw error;
+        }
+        await sleep(Math.max(delay, error.answer.retryAfterMs ?? 0), request.signal);
+        delay *= 2;
+      }
+    }
+  }
+
+  private async fetchOnce(url: URL, token: string | null, outer?: AbortSignal): Promise<FetchedPage> {
+    if (outer?.aborted) throw new FetchAbortedError();
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    const signal = outer ? AbortSignal.any([outer, timeout.signal]) : timeout.signal;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    try {
+      const response = await fetch(url, { headers, signal, redirect: 'follow' });
+      if (response.status !== 200) {
+        const detail = await readErrorDetail(response);
+        const transient = response.status >= 500 || response.status === 429;
+        throw new UpstreamError(
+          `GET ${url.href}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${detail ? `: ${detail}` : ''}`,
+          transient,
+          { status: response.status, detail, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) },
+        );
+      }
+      const declared = Number(response.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared > this.options.maxBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.tooLarge(url.href);
+      }
+      const body = await this.readCapped(response.body, url.href);
+      return { url: response.url || url.href, body };
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      if (outer?.aborted) throw new FetchAbortedError();
+      if (timeout.signal.aborted) throw new UpstreamError(`GET ${url.href}: no complete answer within ${this.options.timeoutMs} ms (timed out)`, true);
+      const code = networkErrorCode(error);
+      throw new UpstreamError(`GET ${url.href}: ${describeNetworkError(error)}`, code !== undefined && TRANSIENT_NETWORK_CODES.has(code));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async readCapped(stream: ReadableStream<Uint8Array> | null, url: string): Promise<Buffer> {
+    if (!stream) return Buffer.alloc(0);
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > this.options.maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw this.tooLarge(url);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  private async readFile(url: URL): Promise<FetchedPage> {
+    let handle;
+    try {
+      handle = await open(fileURLToPath(url), 'r');
+    } catch (error) {
+      throw new UpstreamError(`${url.href}: cannot read the file (${networkErrorCode(error) ?? (error as Error).message})`, false);
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size > this.options.maxBytes) throw this.tooLarge(url.href);
+      // Read at most one byte past the cap, in case the file grew after the stat.
+      const buffer = Buffer.alloc(Math.min(size, this.options.maxBytes) + 1);
+      let filled = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+        if (filled > this.options.maxBytes) throw this.tooLarge(url.href);
+        if (filled === buffer.length) break;
+      }
+      return { url: url.href, body: buffer.subarray(0, filled) };
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      throw new UpstreamError(`${url.href}: cannot read the file (${networkErrorCode(error) ?? (error as Error).message})`, false);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private tooLarge(url: string): UpstreamError {
+    return new UpstreamError(`${url}: page is larger than the limit of ${this.options.maxBytes} bytes (PATCHGATE_SYNC_MAX_PAGE_BYTES)`, false);
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header || !/^\d+$/.test(header)) return undefined;
+  const ms = Number(header) * 1000;
+  return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+
+/** A short, single-line reason from an error response: problem+json `detail`, else the start of the text. */
+async function readErrorDetail(response: Response): Promise<string | undefined> {
+  try {
+    const text = await readPrefix(response, ERROR_DETAIL_BYTES);
+    if ((response.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        const parsed = JSON.parse(text) as { detail?: unknown };
+        if (typeof parsed.detail === 'string') return parsed.detail.replace(/\s+/g, ' ').slice(0, 300);
+      } catch {
+        // not JSON after all: use the text
+      }
+    }
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line ? line.slice(0, 200) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first `limit` bytes of a body as text; the rest is not read. */
+async function readPrefix(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = networkErrorCode(error);
+  const cause = (error as { cause?: { message?: string } }).cause?.message;
+  const message = cause ?? (error as Error).message ?? String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { SettingsService } from '../settings/settings.service';
+import { ApprovedUpdate, CheckInRepository } from './check-in.repository';
+
+/** The part of an offer every computer of a group path shares, for one set of versions. */
+export interface GroupOffer {
+  approved: ApprovedUpdate[];
+  /** the settings version is part of the key, so the interval is cached with the rest */
+  checkInSeconds: number;
+}
+
+/** Group paths × versions kept; a fleet has a few hundred groups, each with one live entry. */
+const MAX_ENTRIES = 2000;
+
+/**
+ * The approval side of offers, per group path and versions, in this process's memory. Every
+ * computer of a group shares it, so after an approval change the whole fleet's new offers cost one
+ * query per group, not one per computer. Concurrent misses for one key wait for the same query.
+ * Entries are keyed by versions, never invalidated: a change makes a new key, and old keys age out.
+ */
+@Injectable()
+export class GroupOfferCache {
+  private readonly entries = new Map<string, Promise<GroupOffer>>();
+
+  constructor(
+    private readonly checkIns: CheckInRepository,
+    private readonly settings: SettingsService,
+  ) {}
+
+  get(sharedKey: string, groupPath: string[]): Promise<GroupOffer> {
+    const cached = this.entries.get(sharedKey);
+    if (cached) {
+      // Map order is insertion order: re-inserting marks the entry recently used.
+      this.entries.delete(sharedKey);
+      this.entries.set(sharedKey, cached);
+      return cached;
+    }
+    const loading = Promise.all([this.checkIns.findApprovedUpdates(groupPath), this.settings.checkInIntervalSeconds()]).then(
+      ([approved, checkInSeconds]) => ({ approved, checkInSeconds }),
+    );
+    this.entries.set(sharedKey, loading);
+    loading.catch(() => this.entries.delete(sharedKey));
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return loading;
+  }
+}

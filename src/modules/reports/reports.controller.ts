@@ -1,0 +1,31 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../common/auth/access.decorators';
+import { ALL_ROLES } from '../../common/auth/role';
+import { ComputerReportDto, GroupReportDto, UpdateReportDto, UpdateReportQueryDto } from './dto/report.dto';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@Controller('api/v1/reports')
+@Roles(...ALL_ROLES)
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('updates/:updateId')
+  @ApiNotFoundResponse()
+  update(@Param('updateId', new ParseUUIDPipe()) updateId: string, @Query() query: UpdateReportQueryDto): Promise<UpdateReportDto> {
+    return this.reports.updateReport(updateId, query.groupId);
+  }
+
+  @Get('groups/:groupId')
+  @ApiNotFoundResponse()
+  group(@Param('groupId', new ParseUUIDPipe()) groupId: string): Promise<GroupReportDto> {
+    return this.reports.groupReport(groupId);
+  }
+
+  @Get('computers/:id')
+  @ApiNotFoundResponse()
+  computer(@Param('id', new ParseUUIDPipe()) id: string): Promise<ComputerReportDto> {
+    return this.reports.computerReport(id);
+  }
+}

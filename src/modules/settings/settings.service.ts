@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../../common/auth/role';
+import { OfferVersionsService } from '../offer-versions/offer-versions.service';
+import { ServerSettingsDto, UpdateServerSettingsDto } from './dto/server-settings.dto';
+import { ServerSettingsEntity } from './entities/server-settings.entity';
+import { SettingsRepository } from './settings.repository';
+
+const toDto = (s: ServerSettingsEntity): ServerSettingsDto => ({
+  targetingMode: s.targetingMode,
+  checkInSeconds: s.checkInSeconds,
+  staleAfterDays: s.staleAfterDays,
+  updatedAt: s.updatedAt.toISOString(),
+  updatedBy: s.updatedBy,
+});
+
+/**
+ * Server settings live in PostgreSQL, not the environment: every replica reads the same values
+ * and an admin changes them without a restart.
+ */
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly settings: SettingsRepository,
+    private readonly offerVersions: OfferVersionsService,
+  ) {}
+
+  current(): Promise<ServerSettingsEntity> {
+    return this.settings.findSettings();
+  }
+
+  async checkInIntervalSeconds(): Promise<number> {
+    return (await this.settings.findSettings()).checkInSeconds;
+  }
+
+  async get(): Promise<ServerSettingsDto> {
+    return toDto(await this.settings.findSettings());
+  }
+
+  async update(dto: UpdateServerSettingsDto, actor: Principal): Promise<ServerSettingsDto> {
+    const saved = await this.settings.saveSettings(dto, actor.name);
+    // The check-in interval is part of every signed answer.
+    await this.offerVersions.bumpSettings();
+    return toDto(saved);
+  }
+}

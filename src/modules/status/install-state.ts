@@ -1,0 +1,9 @@
+/** States an agent reports per (computer, update revision) — DESIGN.md §1 "Install states". */
+export const REPORTED_STATES = ['downloaded', 'installed', 'installed_pending_reboot', 'failed', 'not_applicable', 'uninstalled'] as const;
+export type ReportedState = (typeof REPORTED_STATES)[number];
+
+/** States that mean the update is on the machine (so an install is no longer offered). */
+export const INSTALLED_STATES: readonly ReportedState[] = ['installed', 'installed_pending_reboot'];
+
+/** Report states: the reported ones plus those derived for reports. */
+export type ReportState = ReportedState | 'needed' | 'unknown';
