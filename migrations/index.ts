@@ -8,6 +8,7 @@ import { CreateComputersAndEnrollmentKeys1763780320000 } from './1763780320000-C
 import { CreateApprovalsAndApprovalLog1763780330000 } from './1763780330000-CreateApprovalsAndApprovalLog';
 import { CreateApprovalRules1763780340000 } from './1763780340000-CreateApprovalRules';
 import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallStates';
+import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   CreateApprovalsAndApprovalLog1763780330000,
   CreateApprovalRules1763780340000,
   CreateInstallStates1763780400000,
+  CreateAuditEvents1763780500000,
 ];

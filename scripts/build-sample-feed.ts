@@ -119,7 +119,7 @@ updates, Defender definitions, drivers, a service pack, feature packs, tools, up
 Generated — do not edit by hand. Rebuild (deterministic, seed ${SAMPLE_FEED_SEED}) from the repository root:
 
 \`\`\`sh
-npx swc scripts -d dist && node dist/scripts/build-sample-feed.js
+npm run build && node dist/scripts/build-sample-feed.js
 \`\`\`
 
 The script lives in \`scripts/build-sample-feed.ts\` (the updates themselves in

@@ -7,6 +7,8 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppConfig } from './infra/config/app-config';
 import { migrateDatabase } from './infra/database/migration-runner';
+import { requestIdFor } from './infra/logging/logging.module';
+import { AuditTrail } from './modules/audit/events/audit-trail.service';
 import { FirstAdmin, UsersService } from './modules/users/users.service';
 
 /** Largest request body the admin API accepts (413 beyond it). */
@@ -21,11 +23,11 @@ export interface ApiApp {
 /** Migrates, builds and initializes the API application; the caller decides where it listens. */
 export async function createApiApp(config: AppConfig): Promise<ApiApp> {
   if (config.runMigrations) await migrateDatabase(config.databaseUrl);
-  const adapter = new FastifyAdapter({ bodyLimit: ADMIN_BODY_LIMIT, trustProxy: false });
+  const adapter = new FastifyAdapter({ bodyLimit: ADMIN_BODY_LIMIT, trustProxy: false, genReqId: requestIdFor });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(app.get(AuditTrail)));
   setUpOpenApi(app);
   await app.init();
   const firstAdmin = await app.get(UsersService).ensureFirstAdmin();

@@ -1,11 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/app-config';
+import { JobHandlerCheck } from './infra/queue/job-handler.check';
 import { ApprovalRulesWorkerModule } from './modules/approvals/rules/approval-rules-worker.module';
+import { AuditWorkerModule } from './modules/audit/audit-worker.module';
 import { SyncWorkerModule } from './modules/catalog/sync/sync-worker.module';
 import { StatusWorkerModule } from './modules/status/status-worker.module';
 
-/** The BullMQ consumers: no HTTP. */
+/** The BullMQ consumers: no HTTP. Refuses to start unless every job name has exactly one handler. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -16,7 +19,10 @@ export class WorkerModule {
         SyncWorkerModule,
         ApprovalRulesWorkerModule,
         StatusWorkerModule,
+        AuditWorkerModule,
+        DiscoveryModule,
       ],
+      providers: [JobHandlerCheck],
     };
   }
 }

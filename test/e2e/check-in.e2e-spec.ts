@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { syncSampleCatalog } from '../factories/catalog.factory';
+import { syncFeedItems, syncSampleCatalog } from '../factories/catalog.factory';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { createGroup } from '../factories/groups.factory';
 import { approve } from '../factories/approvals.factory';
@@ -143,6 +143,18 @@ describe('check-in: the whole loop, signed and cached', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('answers 200 with the new revision after a sync revises an offered update', async () => {
+    const [{ document }] = await app.db.query('SELECT document FROM update_revisions WHERE update_id = $1 AND revision = $2', [d.updateId, d.revision]);
+    const revised = { ...document, revision: d.revision + 1, title: `${document.title} (re-released)` };
+    const run = await syncFeedItems(app, admin, [[revised]]);
+    expect(run).toMatchObject({ status: 'succeeded', revisedUpdates: 1 });
+    const res = await checkIn(pc.token, {}, lastEtag);
+    expect(res.status).toBe(200);
+    expect(res.body.updates.find((u) => u.updateId === d.updateId)).toMatchObject({ revision: d.revision + 1, title: revised.title });
+    d = { ...d, revision: d.revision + 1 };
+    lastEtag = res.headers.get('etag')!;
   });
 
   it('stops offering what the computer reported installed, and the reports count it', async () => {

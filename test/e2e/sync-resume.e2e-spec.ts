@@ -54,9 +54,11 @@ describe('catalog sync resumption', () => {
     await configureUpstream(app, admin, { kind: 'feed', url: server.url('index.json') });
     syncQueue = openQueue(app, QueueName.Sync);
   });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) await worker.close().catch(() => undefined);
+  });
   afterAll(async () => {
     await syncQueue.close();
-    for (const worker of workers) await worker.close().catch(() => undefined);
     await app.close();
     await server.close();
   });
@@ -108,8 +110,6 @@ describe('catalog sync resumption', () => {
 
   it('a running run whose job Redis lost is given a job again when a worker starts', async () => {
     const id = await interruptAfterPage2();
-    const client = new (require('ioredis').default)(app.config.redisUrl);
-    console.log('DEBUG', await syncQueue.getJobState(syncRunJobId(id)), await client.pttl(`${app.config.redisPrefix}:bull:sync:${syncRunJobId(id)}:lock`), await client.get(`${app.config.redisPrefix}:bull:sync:${syncRunJobId(id)}:lock`));
     await (await syncQueue.getJob(syncRunJobId(id)))!.remove();
     expect(await syncQueue.getJob(syncRunJobId(id))).toBeUndefined();
     await startWorker();

@@ -13,6 +13,15 @@ export interface ProblemDetails {
   [extra: string]: unknown;
 }
 
+/**
+ * Told of every 401/403 the filter answers, before the answer leaves: denials raised by the
+ * guard happen before any interceptor, so this is where the audit trail sees them.
+ * Must not throw; the answer is sent once its promise settles.
+ */
+export interface AccessDenialListener {
+  onDenied(request: FastifyRequest, status: number, error: unknown): Promise<void>;
+}
+
 /** Fastify's own request errors (parsing, limits) carry a code and a status. */
 interface FastifyRequestError {
   code: string;
@@ -42,6 +51,8 @@ export function problem(status: number, code: string, detail?: string, extras: R
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly denials?: AccessDenialListener) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -50,7 +61,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (body.status === HttpStatus.TOO_MANY_REQUESTS && typeof body.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(body.retryAfterSeconds));
     }
-    reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    const send = () => void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    if (this.denials && (body.status === HttpStatus.UNAUTHORIZED || body.status === HttpStatus.FORBIDDEN)) {
+      this.denials.onDenied(request, body.status, error).then(send, send);
+      return;
+    }
+    send();
   }
 
   private toProblem(error: unknown): ProblemDetails {

@@ -23,6 +23,8 @@ export class AppConfig {
   readonly sync: { httpTimeoutMs: number; httpAttempts: number; retryDelayMs: number; maxPageBytes: number };
   /** Status events older than this are pruned from the history (the current state stays). */
   readonly statusHistoryDays: number;
+  /** Audit events older than this many days are pruned daily; null (the default): kept forever. */
+  readonly auditEventRetentionDays: number | null;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
 
@@ -51,6 +53,7 @@ export class AppConfig {
       maxPageBytes: env.PATCHGATE_SYNC_MAX_PAGE_BYTES ?? 64 * 1024 * 1024,
     };
     this.statusHistoryDays = env.PATCHGATE_STATUS_HISTORY_DAYS ?? 180;
+    this.auditEventRetentionDays = env.PATCHGATE_AUDIT_EVENT_RETENTION_DAYS ?? null;
     this.localMode = localMode;
   }
 

@@ -14,6 +14,7 @@ describe(AppConfig.name, () => {
     expect(config.adminUser).toBe('admin');
     expect(config.sampleFeed).toBe(false);
     expect(config.localMode).toBe(false);
+    expect(config.sync).toEqual({ httpTimeoutMs: 30_000, httpAttempts: 3, retryDelayMs: 1000, maxPageBytes: 64 * 1024 * 1024 });
   });
 
   it('turns the sample feed on by default in local mode', () => {
@@ -29,6 +30,9 @@ describe(AppConfig.name, () => {
     ['PATCHGATE_SAMPLE_FEED', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['PATCHGATE_ADMIN_PASSWORD', 'short'],
+    ['PATCHGATE_SYNC_HTTP_TIMEOUT_MS', '10'],
+    ['PATCHGATE_SYNC_HTTP_ATTEMPTS', '0'],
+    ['PATCHGATE_SYNC_MAX_PAGE_BYTES', '64MiB'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(ConfigurationError);
     expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(new RegExp(name));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 
@@ -16,24 +16,33 @@ export const REDACTED_PATHS = [
 ];
 
 const REQUEST_ID = /^[a-zA-Z0-9._-]{1,128}$/;
-const AGENT_HOT_PATHS = ['/client/v1/checkin', '/client/v1/status'];
+
+/**
+ * A caller's x-request-id when well-formed, so logs join across proxies; else a random one.
+ * Fastify must use it too (api-app.ts): its id is copied onto the raw request before pino-http
+ * runs, and pino-http keeps an id it finds.
+ */
+export const requestIdFor = (req: IncomingMessage): string => {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+};
 
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // A fleet's check-ins and status reports are metrics, not access logs: at tens of thousands a
+        // minute they would drown everything else and cost the hot path a logger per request. Their
+        // errors are still logged, by the global filter.
+        exclude: [
+          { method: RequestMethod.POST, path: 'client/v1/checkin' },
+          { method: RequestMethod.POST, path: 'client/v1/status' },
+        ],
         pinoHttp: {
           level: config.logLevel,
-          // A fleet's check-ins and status reports are metrics, not access logs: at tens of
-          // thousands a minute they would drown everything else. Their errors are still logged.
-          autoLogging: { ignore: (req: IncomingMessage) => AGENT_HOT_PATHS.some((path) => req.url?.startsWith(path)) },
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // A caller's x-request-id is kept when well-formed, so logs join across proxies.
-          genReqId: (req: IncomingMessage) => {
-            const given = req.headers['x-request-id'];
-            return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-          },
+          genReqId: requestIdFor,
           customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
           serializers: {
             req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),

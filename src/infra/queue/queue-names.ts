@@ -17,4 +17,5 @@ export enum JobName {
   EvaluateRules = 'evaluate-rules',
   IngestStatus = 'ingest-status',
   PruneStatusHistory = 'prune-status-history',
+  PruneAuditEvents = 'prune-audit-events',
 }

@@ -1,7 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Public, Roles } from '../../common/auth/access.decorators';
 import { Principal, Role } from '../../common/auth/role';
+import { originOf } from '../audit/events/audit-request';
 import { AuthService } from './auth.service';
 import { CreateApiTokenDto, CreatedApiTokenDto } from './dto/create-api-token.dto';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
@@ -16,8 +18,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'username or password is wrong' })
-  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(dto.username, dto.password);
+  login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<LoginResponseDto> {
+    return this.auth.login(dto.username, dto.password, originOf(request));
   }
 
   @Post('api-tokens')

@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import { hashSecretToken, newSecretToken } from '../../common/auth/secret-token';
 import { Principal, Role } from '../../common/auth/role';
 import { AppConfig } from '../../infra/config/app-config';
+import { RequestOrigin } from '../audit/events/audit-event';
+import { AuditTrail } from '../audit/events/audit-trail.service';
 import { UsersRepository } from '../users/users.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { CreateApiTokenDto, CreatedApiTokenDto } from './dto/create-api-token.dto';
@@ -25,13 +27,19 @@ export class AuthService {
     private readonly apiTokens: ApiTokensRepository,
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResponseDto> {
+  /** `origin` (client IP, request id) goes into the audit event every login attempt writes. */
+  async login(username: string, password: string, origin?: RequestOrigin): Promise<LoginResponseDto> {
     const user = await this.users.findActiveByUsername(username);
     // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
     const valid = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH_PROMISE));
-    if (!user || !valid) throw new UnauthorizedException({ code: 'invalid_credentials', message: 'username or password is wrong' });
+    if (!user || !valid) {
+      await this.auditTrail.recordLogin(username, null, origin);
+      throw new UnauthorizedException({ code: 'invalid_credentials', message: 'username or password is wrong' });
+    }
+    await this.auditTrail.recordLogin(username, { type: 'user', id: user.id, name: user.username, role: user.role }, origin);
     const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role };
     return { accessToken: await this.jwt.signAsync(claims), expiresIn: this.config.jwtExpiresInSeconds };
   }

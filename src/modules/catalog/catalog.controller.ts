@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../../common/auth/access.decorators';
 import { ALL_ROLES, Principal, Role } from '../../common/auth/role';
@@ -6,6 +6,7 @@ import { Page } from '../../common/pagination/page';
 import { CatalogService } from './catalog.service';
 import { ListUpdatesQueryDto } from './dto/list-updates.dto';
 import { DeclineDto, UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
+import { ParseUpdateIdPipe } from './update-id.pipe';
 
 @ApiTags('catalog')
 @Controller('api/v1/updates')
@@ -22,7 +23,7 @@ export class CatalogController {
   @Get(':updateId')
   @Roles(...ALL_ROLES)
   @ApiNotFoundResponse()
-  get(@Param('updateId', new ParseUUIDPipe()) updateId: string): Promise<UpdateDetailDto> {
+  get(@Param('updateId', ParseUpdateIdPipe) updateId: string): Promise<UpdateDetailDto> {
     return this.catalog.get(updateId);
   }
 
@@ -31,7 +32,7 @@ export class CatalogController {
   @HttpCode(200)
   @ApiNotFoundResponse()
   decline(
-    @Param('updateId', new ParseUUIDPipe()) updateId: string,
+    @Param('updateId', ParseUpdateIdPipe) updateId: string,
     @Body() dto: DeclineDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<UpdateDetailDto> {

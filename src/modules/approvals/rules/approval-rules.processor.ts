@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
+import { HandlesJobs } from '../../../infra/queue/handles-jobs.decorator';
 import { JobName, QueueName } from '../../../infra/queue/queue-names';
 import { RuleEvaluator } from './rule-evaluator';
 
@@ -19,6 +20,7 @@ export interface EvaluateRulesResult {
 }
 
 @Processor(QueueName.Rules)
+@HandlesJobs(QueueName.Rules, JobName.EvaluateRules)
 export class ApprovalRulesProcessor extends WorkerHost {
   constructor(private readonly evaluator: RuleEvaluator) {
     super();

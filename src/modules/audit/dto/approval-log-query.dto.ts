@@ -3,6 +3,7 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { IsTimestamp } from '../../approvals/dto/text.validators';
 import { ApprovalLogEntryDto } from '../../approvals/dto/set-approval.dto';
+import { EXPORT_FORMATS, ExportFormat } from '../export/export-format';
 
 export class ApprovalLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
@@ -28,11 +29,22 @@ export class ApprovalLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'by sequence number: oldest first, or newest first' })
   @IsOptional() @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json', description: 'json: one page; csv, ndjson: the whole selection as a download (limit and cursor ignored)' })
+  @IsOptional() @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
 }
 
 export class ApprovalLogListEntryDto extends ApprovalLogEntryDto {
   @ApiProperty({ nullable: true, description: 'the update\'s current title' }) updateTitle: string | null;
   @ApiProperty({ nullable: true, description: 'the group\'s current name; null once deleted, or for a global decline' }) groupName: string | null;
+}
+
+/** The newest approval-log entry: published outside the database, it anchors the chain (see docs/auditing.md). */
+export class ChainHeadDto {
+  @ApiProperty({ nullable: true, description: 'null: the log is empty' }) seq: number | null;
+  @ApiProperty({ nullable: true, description: 'sha256, hex' }) hash: string | null;
+  @ApiProperty() observedAt: string;
 }
 
 export class ChainVerificationDto {

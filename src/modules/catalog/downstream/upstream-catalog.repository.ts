@@ -17,11 +17,19 @@ export class UpstreamCatalogRepository {
    * become visible in order and a reader never skips one that commits later.
    */
   async findRevisionsChangedAfter(afterSeq: string, limit: number): Promise<ChangedRevisionRow[]> {
-    const rows: { change_seq: string; document: string }[] = await this.dataSource.query(
-      `SELECT change_seq::text AS change_seq, document::text AS document
-         FROM update_revisions WHERE change_seq > $1::bigint ORDER BY change_seq LIMIT $2`,
+    const rows: { seq: string; document: string }[] = await this.dataSource.query(
+      `SELECT r.change_seq::text AS seq, r.document::text AS document
+         FROM update_revisions r WHERE r.change_seq > $1::bigint ORDER BY r.change_seq LIMIT $2`,
       [afterSeq, limit],
     );
-    return rows.map((r) => ({ changeSeq: r.change_seq, document: r.document }));
+    return rows.map((r) => ({ changeSeq: r.seq, document: r.document }));
+  }
+
+  /** The highest change_seq handed out so far (0 when none). */
+  async lastChangeSeq(): Promise<string> {
+    const [{ seq }]: { seq: string }[] = await this.dataSource.query(
+      `SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text AS seq FROM catalog_change_seq`,
+    );
+    return seq;
   }
 }

@@ -17,6 +17,11 @@ export class UpstreamCatalogService {
   async page(since: string | undefined, limit = UPSTREAM_PAGE_DEFAULT): Promise<string> {
     const afterSeq = since === undefined ? '0' : this.positionOf(since);
     const rows = await this.catalog.findRevisionsChangedAfter(afterSeq, limit);
+    // A cursor past anything this server handed out (its database was restored from a backup):
+    // answering "caught up" would leave the downstream behind for good; refusing makes it start over.
+    if (!rows.length && BigInt(afterSeq) > BigInt(await this.catalog.lastChangeSeq())) {
+      throw new DomainError('invalid_cursor', HttpStatus.BAD_REQUEST, "since is ahead of this server's catalog (was it restored from a backup?)");
+    }
     // A page with items always says where to continue; an empty one means caught up.
     const nextCursor = rows.length ? encodeCursor([rows[rows.length - 1].changeSeq]) : null;
     return `{"items":[${rows.map((r) => r.document).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;

@@ -79,19 +79,21 @@ export function planBatch(input: BatchInput): BatchPlan {
   for (const candidate of input.items) {
     const { item } = candidate;
     const key = revisionKey(item.updateId, item.revision);
-    const entry = work.get(item.updateId) ?? { top: null, expires: false };
     const stored = revisions.get(key);
-    // An update is counted once one of its items is applied (or matched); rejected items alone do not count it.
-    if (!stored || stored.contentHash === candidate.contentHash || isExpiryOf(candidate, stored)) work.set(item.updateId, entry);
-    if (!stored) {
+    const decision = !stored ? 'insert' : stored.contentHash === candidate.contentHash ? 'same' : isExpiryOf(candidate, stored) ? 'expire' : 'conflict';
+    if (decision === 'conflict') {
+      const reactivated = stored!.expired && item.state === 'active' && contentHash({ ...item, state: 'expired' }) === stored!.contentHash;
+      itemErrors.push({ updateId: item.updateId, reason: reactivated ? EXPIRY_IS_FINAL : CONTENT_DIFFERS });
+      continue; // a rejected item alone does not make its update counted
+    }
+    const entry = work.get(item.updateId) ?? { top: null, expires: false };
+    work.set(item.updateId, entry);
+    if (decision === 'insert') {
       revisions.set(key, { contentHash: candidate.contentHash, expired: item.state === 'expired' });
       inserted.set(key, candidate);
       if (!entry.top || item.revision > entry.top.item.revision) entry.top = candidate;
       if (item.state === 'expired') entry.expires = true;
-      continue;
-    }
-    if (stored.contentHash === candidate.contentHash) continue;
-    if (isExpiryOf(candidate, stored)) {
+    } else if (decision === 'expire') {
       revisions.set(key, { contentHash: candidate.contentHash, expired: true });
       // Inserted earlier in this batch: insert the expired content instead.
       if (inserted.has(key)) {
@@ -101,10 +103,7 @@ export function planBatch(input: BatchInput): BatchPlan {
         expiredInPlace.set(key, candidate);
       }
       entry.expires = true;
-      continue;
     }
-    const reactivated = stored.expired && item.state === 'active' && contentHash({ ...item, state: 'expired' }) === stored.contentHash;
-    itemErrors.push({ updateId: item.updateId, reason: reactivated ? EXPIRY_IS_FINAL : CONTENT_DIFFERS });
   }
 
   const currentRevisions: BatchPlan['currentRevisions'] = [];

@@ -11,7 +11,6 @@ import { SyncRunsRepository } from './sync-runs.repository';
 @Injectable()
 export class SyncRecoveryService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SyncRecoveryService.name);
-  private recovery: Promise<void> | null = null;
 
   constructor(
     private readonly runs: SyncRunsRepository,
@@ -21,19 +20,21 @@ export class SyncRecoveryService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // In the background: a start is not held up while Redis is still coming up.
-    this.recovery = this.recover().catch((error: unknown) => this.logger.error(`sync recovery at start failed: ${(error as Error).message}`));
-  }
-
-  /** Resolves once the start-up check is done (for tests and orderly shutdowns). */
-  whenRecovered(): Promise<void> {
-    return this.recovery ?? Promise.resolve();
+    void this.recover().catch((error: unknown) => this.logger.error(`sync recovery at start failed: ${(error as Error).message}`));
   }
 
   async recover(): Promise<void> {
     for (const run of await this.runs.findUnfinished()) {
       if (await this.queue.ensureRunJob(run.id)) this.logger.warn(`sync run ${run.id} (${run.status}) had no job: enqueued it again`);
     }
-    const config = await this.configs.find();
-    await this.queue.applySchedule(config?.schedule ?? null);
+    // An admin may change the schedule meanwhile: apply until what was applied is what is stored,
+    // so this start cannot undo the change.
+    let applied: string | null | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const schedule = (await this.configs.find())?.schedule ?? null;
+      if (schedule === applied) return;
+      await this.queue.applySchedule(schedule);
+      applied = schedule;
+    }
   }
 }

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../../infra/config/app-config';
 import { JobName, QueueName } from '../../../infra/queue/queue-names';
+import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
 import { CATALOG_CHANGE_LISTENERS, CatalogChangeListener } from '../catalog-change.listener';
 import { BatchPlan, ItemError, outcomeOf, planBatch, UpdateOutcome } from './batch-plan';
 import { CatalogWriterRepository, StateBeforeRun } from './catalog-writer.repository';
@@ -50,6 +51,7 @@ export class SyncRunner {
     private readonly writer: CatalogWriterRepository,
     private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Rules) private readonly rulesQueue: Queue,
+    private readonly offerVersions: OfferVersionsService,
     config: AppConfig,
     @Optional() @Inject(CATALOG_CHANGE_LISTENERS) private readonly listeners: CatalogChangeListener[] = [],
   ) {
@@ -186,6 +188,9 @@ export class SyncRunner {
         }
         await record(manager);
       });
+      // After the commit: check-ins then recompute offers from the new catalog (and whatever the
+      // listeners changed in approvals). Before it, a check-in could cache the old catalog as new.
+      await this.offerVersions.bumpCatalog();
     }
 
     for (const { updateId, before } of firstSeen) counted?.set(updateId, before);

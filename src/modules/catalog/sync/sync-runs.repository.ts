@@ -49,8 +49,13 @@ export class SyncRunsRepository {
     return rows.length ? this.findById(rows[0].id) : null;
   }
 
-  findById(id: string, manager?: EntityManager): Promise<SyncRunEntity | null> {
-    return (manager?.getRepository(SyncRunEntity) ?? this.runs).findOneBy({ id });
+  findById(id: string): Promise<SyncRunEntity | null> {
+    return this.runs.findOneBy({ id });
+  }
+
+  /** The run with its stored item errors. */
+  findByIdWithItemErrors(id: string): Promise<SyncRunEntity | null> {
+    return this.runs.createQueryBuilder('r').addSelect('r.itemErrors').where('r.id = :id', { id }).getOne();
   }
 
   findActive(): Promise<SyncRunEntity | null> {

@@ -59,7 +59,7 @@ export class SyncService {
   }
 
   async get(id: string): Promise<SyncRunDto> {
-    const run = await this.runs.findById(id);
+    const run = await this.runs.findByIdWithItemErrors(id);
     if (!run) throw new NotFoundError('sync run', id);
     return toSyncRun(run);
   }

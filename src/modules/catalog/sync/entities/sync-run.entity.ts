@@ -8,8 +8,6 @@ export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
 export const SYNC_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
-export const ACTIVE_SYNC_RUN_STATUSES: SyncRunStatus[] = ['queued', 'running'];
-
 export interface SyncItemError {
   updateId: string | null;
   reason: string;
@@ -69,8 +67,8 @@ export class SyncRunEntity {
   @Column('int')
   unchangedUpdates: number;
 
-  /** The first item errors (capped); `itemErrorCount` counts them all. */
-  @Column('jsonb')
+  /** The first item errors (capped); `itemErrorCount` counts them all. Loaded only when asked for: lists stay light. */
+  @Column('jsonb', { select: false })
   itemErrors: SyncItemError[];
 
   @Column('int')

@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { AgentState, InstalledEntry, StateDir } from './agent-state';
+import { AGENT_VERSION } from './agent-version';
+import { discardDownload, DownloadError, downloadFile } from './downloader';
+import { runCommand } from './installer';
+import { OfferedUpdate, verifyOffer } from './response-verifier';
+import { ServerClient, StatusEvent } from './server-client';
+
+export interface RunOptions {
+  installCmd?: string;
+  uninstallCmd?: string;
+  /** aborted on SIGTERM/SIGINT: the current update is finished, state saved, the loop ends */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  logError?: (line: string) => void;
+}
+
+export type CycleOutcome = 'offer' | 'not_modified' | 'refused' | 'error';
+
+export interface CycleResult {
+  outcome: CycleOutcome;
+  /** why an answer was refused, or what failed */
+  reason?: string;
+  installed: number;
+  uninstalled: number;
+  failed: number;
+  nextCheckInSeconds: number;
+}
+
+const ERROR_RETRY_SECONDS = 60;
+/** A failed update is retried after 5 min, then 10, 20, … up to once a day: no download storm. */
+const RETRY_BASE_SECONDS = 300;
+const RETRY_MAX_SECONDS = 24 * 3600;
+
+/** One agent: check in, verify, download, install, report; state kept in the state dir. */
+export class AgentRunner {
+  private readonly log: (line: string) => void;
+  private readonly logError: (line: string) => void;
+
+  constructor(
+    private readonly stateDir: StateDir,
+    private readonly options: RunOptions = {},
+  ) {
+    this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
+    this.logError = options.logError ?? ((line) => console.error(`${new Date().toISOString()} ${line}`));
+  }
+
+  /** One check-in and whatever it asks for. Never throws for server or network trouble: the outcome says. */
+  async cycle(): Promise<CycleResult> {
+    const registration = this.stateDir.readRegistration();
+    const state = this.stateDir.readState();
+    const client = new ServerClient(registration.server, registration.token);
+    // Left over only if an earlier run died mid-download; one agent owns the state dir.
+    rmSync(this.stateDir.downloadsDir, { recursive: true, force: true });
+    const result: CycleResult = { outcome: 'error', installed: 0, uninstalled: 0, failed: 0, nextCheckInSeconds: state.nextCheckInSeconds ?? registration.checkInSeconds };
+
+    await this.flushEvents(client, state);
+    const nonce = randomBytes(18).toString('base64url');
+    const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
+    let answer;
+    try {
+      answer = await client.checkIn(
+        { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION } },
+        state.lastEtag,
+      );
+    } catch (error) {
+      this.recordError(state, 'checkin_failed', (error as Error).message);
+      state.lastCheckInResult = 'error';
+      this.stateDir.writeState(state);
+      return { ...result, reason: (error as Error).message, nextCheckInSeconds: Math.min(result.nextCheckInSeconds, ERROR_RETRY_SECONDS) };
+    }
+    state.lastCheckInAt = new Date().toISOString();
+
+    if (answer.status === 304) {
+      state.lastCheckInResult = 'not_modified';
+      this.stateDir.writeState(state);
+      this.log('check-in: offer unchanged (304)');
+      return { ...result, outcome: 'not_modified' };
+    }
+
+    const verdict = verifyOffer(answer.body, answer.signature, {
+      publicKey: registration.serverPublicKey.publicKey,
+      computerId: registration.computerId,
+      lastSeq: state.lastSeq,
+      nonce,
+    });
+    if (!verdict.ok) {
+      this.recordError(state, `refused_${verdict.reason}`, verdict.message);
+      state.lastCheckInResult = `refused: ${verdict.reason}`;
+      this.stateDir.writeState(state);
+      this.logError(`check-in answer refused (${verdict.reason}): ${verdict.message}; nothing done`);
+      return { ...result, outcome: 'refused', reason: verdict.reason };
+    }
+
+    const { offer } = verdict;
+    // Accepted: remember it before acting, so the same answer can never be acted on twice.
+    state.lastSeq = offer.seq;
+    state.lastEtag = answer.etag;
+    state.lastOfferSize = offer.updates.length;
+    state.nextCheckInSeconds = offer.nextCheckInSeconds;
+    state.lastCheckInResult = 'offer';
+    this.stateDir.writeState(state);
+    this.log(`check-in: ${offer.updates.length} update(s) offered (seq ${offer.seq})`);
+
+    for (const update of offer.updates) {
+      if (this.options.signal?.aborted) break;
+      const outcome = update.action === 'uninstall' ? await this.uninstall(update, state) : await this.install(update, state);
+      if (outcome === 'installed' || outcome === 'uninstalled') delete state.failures[update.updateId];
+      if (outcome === 'installed') result.installed++;
+      else if (outcome === 'uninstalled') result.uninstalled++;
+      else if (outcome === 'failed') result.failed++;
+      this.stateDir.writeState(state);
+      await this.flushEvents(client, state);
+    }
+    return { ...result, outcome: 'offer', nextCheckInSeconds: offer.nextCheckInSeconds };
+  }
+
+  /** Check-ins until stopped (or one, with `once`); answers the process exit code. */
+  async run(once: boolean): Promise<number> {
+    for (;;) {
+      const result = await this.cycle();
+      if (once) return exitCodeOf(result);
+      if (this.options.signal?.aborted) return 0;
+      this.log(`next check-in in ${result.nextCheckInSeconds} s`);
+      await sleep(result.nextCheckInSeconds * 1000, this.options.signal);
+      if (this.options.signal?.aborted) return 0;
+    }
+  }
+
+  private async install(update: OfferedUpdate, state: AgentState): Promise<'installed' | 'failed' | 'skipped'> {
+    const have = state.installed[update.updateId];
+    if (have && have.revision >= update.revision) return 'skipped';
+    if (this.waitingToRetry(state, update)) return 'skipped';
+    const label = `${update.title} (${update.updateId} r${update.revision})`;
+    const paths: string[] = [];
+    try {
+      for (const file of update.files) {
+        this.log(`downloading ${file.name} for ${label}`);
+        paths.push(await downloadFile(file, this.stateDir.downloadsDir));
+      }
+    } catch (error) {
+      paths.forEach(discardDownload);
+      const code = error instanceof DownloadError ? error.code : 'download_failed';
+      return this.fail(state, update, code, (error as Error).message);
+    }
+    this.event(state, update, 'downloaded');
+    try {
+      for (const file of paths.length ? paths : [undefined]) {
+        const ran = await runCommand(this.options.installCmd, { file, updateId: update.updateId, revision: update.revision, kb: update.kb });
+        this.log(ran.dryRun ? `would install ${label}: ${ran.command}` : `ran ${ran.command}: exit ${ran.exitCode}`);
+        if (!ran.ok) {
+          const code = ran.exitCode === null ? 'install_exit_signal' : `install_exit_${ran.exitCode}`;
+          return this.fail(state, update, code, `install command failed: ${ran.output.trim() || ran.command}`);
+        }
+      }
+    } finally {
+      paths.forEach(discardDownload);
+    }
+    const installedState: InstalledEntry['state'] = update.reboot === 'always' ? 'installed_pending_reboot' : 'installed';
+    state.installed[update.updateId] = { revision: update.revision, state: installedState, at: new Date().toISOString() };
+    this.event(state, update, installedState);
+    this.log(`${installedState.replace(/_/g, ' ')}: ${label}`);
+    return 'installed';
+  }
+
+  private async uninstall(update: OfferedUpdate, state: AgentState): Promise<'uninstalled' | 'failed' | 'skipped'> {
+    if (this.waitingToRetry(state, update)) return 'skipped';
+    const label = `${update.title} (${update.updateId} r${update.revision})`;
+    const ran = await runCommand(this.options.uninstallCmd, { updateId: update.updateId, revision: update.revision, kb: update.kb });
+    this.log(ran.dryRun ? `would uninstall ${label}` : `ran ${ran.command}: exit ${ran.exitCode}`);
+    if (!ran.ok) {
+      const code = ran.exitCode === null ? 'uninstall_exit_signal' : `uninstall_exit_${ran.exitCode}`;
+      return this.fail(state, update, code, `uninstall command failed: ${ran.output.trim() || ran.command}`);
+    }
+    delete state.installed[update.updateId];
+    this.event(state, update, 'uninstalled');
+    return 'uninstalled';
+  }
+
+  private waitingToRetry(state: AgentState, update: OfferedUpdate): boolean {
+    const failure = state.failures[update.updateId];
+    if (!failure || failure.revision !== update.revision || Date.parse(failure.nextAttemptAt) <= Date.now()) return false;
+    this.log(`${update.updateId} r${update.revision} failed (${failure.code}); next attempt after ${failure.nextAttemptAt}`);
+    return true;
+  }
+
+  private fail(state: AgentState, update: OfferedUpdate, code: string, message: string): 'failed' {
+    const previous = state.failures[update.updateId];
+    const attempts = previous?.revision === update.revision ? previous.attempts + 1 : 1;
+    const delay = Math.min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS);
+    state.failures[update.updateId] = { revision: update.revision, attempts, code, nextAttemptAt: new Date(Date.now() + delay * 1000).toISOString() };
+    this.logError(`failed ${update.updateId} r${update.revision}: ${code}: ${message}`);
+    this.recordError(state, code, message, update);
+    this.event(state, update, 'failed', code, message);
+    return 'failed';
+  }
+
+  private event(state: AgentState, update: OfferedUpdate, kind: StatusEvent['state'], errorCode?: string, message?: string): void {
+    state.reportSeq += 1;
+    const event: StatusEvent = { updateId: update.updateId, revision: update.revision, state: kind, occurredAt: new Date().toISOString(), seq: state.reportSeq };
+    if (errorCode) event.errorCode = errorCode;
+    if (message) event.message = message.slice(0, 2000);
+    state.pendingEvents.push(event);
+    state.lastActions.push({ at: event.occurredAt, updateId: update.updateId, revision: update.revision, state: errorCode ? `${kind} (${errorCode})` : kind });
+  }
+
+  private recordError(state: AgentState, code: string, message: string, update?: OfferedUpdate): void {
+    state.lastErrors.push({ at: new Date().toISOString(), code, message: message.slice(0, 500), ...(update ? { updateId: update.updateId, revision: update.revision } : {}) });
+  }
+
+  /** Sends the queued status events; on failure they stay queued (and saved) for the next try. */
+  private async flushEvents(client: ServerClient, state: AgentState): Promise<void> {
+    while (state.pendingEvents.length) {
+      const batch = state.pendingEvents.slice(0, 500);
+      try {
+        await client.reportStatus(batch);
+      } catch (error) {
+        this.recordError(state, 'status_report_failed', (error as Error).message);
+        this.logError(`status report failed, kept for later: ${(error as Error).message}`);
+        this.stateDir.writeState(state);
+        return;
+      }
+      state.pendingEvents.splice(0, batch.length);
+      this.stateDir.writeState(state);
+    }
+  }
+}
+
+export const EXIT = { ok: 0, error: 1, usage: 2, refused: 3, registration: 4, updateFailed: 5 } as const;
+
+function exitCodeOf(result: CycleResult): number {
+  if (result.outcome === 'error') return EXIT.error;
+  if (result.outcome === 'refused') return EXIT.refused;
+  return result.failed > 0 ? EXIT.updateFailed : EXIT.ok;
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,98 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+import { AccessDenialListener } from '../../../common/errors/problem-details.filter';
+import { DomainError } from '../../../common/errors/domain-error';
+import { AuditActor, AuditResult, NewAuditEvent, RequestOrigin } from './audit-event';
+import { AuditEventsRepository } from './audit-events.repository';
+import { actionOf, actorOf, isAdminApi, LOGIN_ROUTE, originOf, routeOf, targetOf } from './audit-request';
+import { summarizeBody } from './audit-summary';
+
+const MAX_ERROR_TEXT = 300;
+
+/**
+ * Writes audit events. An event is written right after the request settles, not inside the
+ * transaction of the change it records (see docs/auditing.md); a failed write is logged and
+ * never fails the request.
+ */
+@Injectable()
+export class AuditTrail implements AccessDenialListener {
+  private readonly logger = new Logger(AuditTrail.name);
+  /** Requests the interceptor saw: their denials are recorded there, not by the error filter. */
+  private readonly seenByInterceptor = new WeakSet<object>();
+
+  constructor(private readonly events: AuditEventsRepository) {}
+
+  async record(event: NewAuditEvent): Promise<void> {
+    try {
+      await this.events.insert(event);
+    } catch (err) {
+      this.logger.error({ err, action: event.action, result: event.result }, 'could not write an audit event');
+    }
+  }
+
+  markSeen(request: FastifyRequest): void {
+    this.seenByInterceptor.add(request);
+  }
+
+  /** A handler (or a pipe before it) settled: success, or the error it threw. */
+  recordRequest(request: FastifyRequest, result: AuditResult, statusCode: number, outcome: { value?: unknown; error?: unknown }): Promise<void> {
+    const target = targetOf(request, outcome.value);
+    const summary = summarizeBody(request.body);
+    const errorText = outcome.error === undefined ? null : describeError(outcome.error);
+    return this.record({
+      actor: actorOf(request),
+      action: actionOf(request),
+      targetType: target.type,
+      targetId: target.id,
+      result,
+      statusCode,
+      ...originOf(request),
+      summary: errorText ? { ...(summary ?? {}), error: errorText } : summary,
+    });
+  }
+
+  /** Called by the global error filter for every 401/403: records those the guard raised, before any interceptor ran. */
+  async onDenied(request: FastifyRequest, status: number, error: unknown): Promise<void> {
+    if (!request || this.seenByInterceptor.has(request) || !isAdminApi(request) || routeOf(request) === LOGIN_ROUTE) return;
+    await this.recordRequest(request, 'denied', status, { error });
+  }
+
+  /** Logins are public routes: AuthService reports them, successful or not. */
+  recordLogin(username: string, actor: AuditActor | null, origin: RequestOrigin | undefined): Promise<void> {
+    return this.record({
+      actor: actor ?? { type: 'anonymous', id: null, name: username.slice(0, 100), role: null },
+      action: `POST ${LOGIN_ROUTE}`,
+      targetType: 'user',
+      targetId: actor?.id ?? null,
+      result: actor ? 'success' : 'failed',
+      statusCode: actor ? 200 : 401,
+      clientIp: origin?.clientIp ?? null,
+      requestId: origin?.requestId ?? null,
+      summary: { username: username.slice(0, 100) },
+    });
+  }
+}
+
+export function statusOf(error: unknown): number {
+  if (error instanceof DomainError) return error.status;
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : 500;
+}
+
+function describeError(error: unknown): string {
+  if (statusOf(error) >= 500) return 'internal error';
+  const text = error instanceof HttpException ? httpMessage(error) : error instanceof Error ? error.message : String(error);
+  return text.slice(0, MAX_ERROR_TEXT);
+}
+
+function httpMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'object' && response !== null) {
+    const { message, detail } = response as { message?: unknown; detail?: unknown };
+    if (Array.isArray(message)) return message.join('; ');
+    if (typeof message === 'string') return message;
+    if (typeof detail === 'string') return detail;
+  }
+  return error.message;
+}
