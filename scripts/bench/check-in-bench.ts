@@ -98,21 +98,25 @@ async function main(): Promise<void> {
         }),
       );
     }
-    next = 0;
-    const unchanged = await runLoad({
-      url: apiUrl,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-      request: () => {
-        const n = 1 + (next++ % fleet);
-        return {
-          method: 'POST',
-          path: '/client/v1/checkin',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}`, 'if-none-match': etags[n] },
-          body: '{}',
-        };
-      },
-    });
+    // Each request: the next computer of the working set, with the ETag of its first answer.
+    const knownFleetCheckIns = () => {
+      let n = 0;
+      return runLoad({
+        url: apiUrl,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        request: () => {
+          const computer = 1 + (n++ % fleet);
+          return {
+            method: 'POST',
+            path: '/client/v1/checkin',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(computer)}`, 'if-none-match': etags[computer] },
+            body: '{}',
+          };
+        },
+      });
+    };
+    const unchanged = await knownFleetCheckIns();
 
     // (b, warm) the fleet after an approval change: known computers, every ETag stale, so every answer
     // is a new full offer; tokens and contexts are cached, the group's approved updates load once.
@@ -132,21 +136,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ updateId: extra, groupId: '00000000-0000-4000-8000-000000000001', decision: 'install' }),
     });
     if (approval.status !== 200) throw new Error(`approval failed: ${approval.status} ${await approval.text()}`);
-    next = 0;
-    const afterChange = await runLoad({
-      url: apiUrl,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-      request: () => {
-        const n = 1 + (next++ % fleet);
-        return {
-          method: 'POST',
-          path: '/client/v1/checkin',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}`, 'if-none-match': etags[n] },
-          body: '{}',
-        };
-      },
-    });
+    const afterChange = await knownFleetCheckIns();
 
     // (c) status ingestion: reports of 100 events; persisted events per second until the queue drains.
     const db = new Client({ connectionString: services.databaseUrl });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ApprovalLogFilter } from '../approvals/approval-log/approval-log.repository';
+import { ApprovalLogFilter, ApprovalLogRepository } from '../approvals/approval-log/approval-log.repository';
 import { SyncRunStatus } from '../catalog/sync/entities/sync-run.entity';
 import { SqlSelection } from './events/audit-events.repository';
 
@@ -72,27 +72,13 @@ export interface ApprovalLogExportRow {
  */
 @Injectable()
 export class AuditLogsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly approvalLog: ApprovalLogRepository,
+  ) {}
 
   approvalLogSelection(filter: ApprovalLogFilter, order: 'asc' | 'desc'): SqlSelection {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    if (filter.updateId) where.push(`l.update_id = ${param(filter.updateId)}`);
-    if (filter.groupId) where.push(`l.group_id = ${param(filter.groupId)}`);
-    if (filter.actor) {
-      const actor = param(filter.actor);
-      where.push(`(l.actor_id = ${actor} OR lower(l.actor_name) = lower(${actor}))`);
-    }
-    if (filter.from) where.push(`l.at >= ${param(filter.from)}`);
-    if (filter.to) where.push(`l.at < ${param(filter.to)}`);
-    const sql = `SELECT l.*, u.title AS update_title, g.name AS group_name
-                   FROM approval_log l
-                   LEFT JOIN updates u ON u.update_id = l.update_id
-                   LEFT JOIN computer_groups g ON g.id = l.group_id
-                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                  ORDER BY l.seq ${order === 'asc' ? 'ASC' : 'DESC'}`;
-    return { sql, params };
+    return this.approvalLog.selection(filter, order);
   }
 
   syncRunSelection(filter: SyncRunLogFilter, order: 'asc' | 'desc', afterSeq?: string): SqlSelection {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { effectiveDecisionsSql } from '../approvals/approvals.repository';
-import { Applicability, Classification, RebootBehavior, Severity, UpdateFile } from '../catalog/update-revision';
+import { OfferCandidate } from './offer-builder';
 
 /** What the check-in needs to know about the calling computer. */
 export interface ComputerContext {
@@ -18,26 +18,11 @@ export interface ComputerContext {
   installed: [string, number][];
 }
 
-export interface OfferableUpdate {
-  updateId: string;
-  revision: number;
-  title: string;
-  kb: string[];
-  classification: Classification;
-  severity: Severity | null;
-  reboot: RebootBehavior;
-  files: UpdateFile[];
-  applicability: Applicability;
-  supersedes: string[];
-  prerequisites: string[];
-}
+/** An update as the offer needs it: its current revision, active and not globally declined. */
+export type OfferableUpdate = Omit<OfferCandidate, 'action' | 'deadline' | 'optional'>;
 
 /** An update a group path approves for install (actively) or uninstall, as the offer needs it. */
-export interface ApprovedUpdate extends OfferableUpdate {
-  action: 'install' | 'uninstall';
-  deadline: Date | null;
-  optional: boolean;
-}
+export type ApprovedUpdate = OfferCandidate;
 
 @Injectable()
 export class CheckInRepository {

@@ -69,7 +69,12 @@ const toRecord = (r: LogRow): ApprovalLogRecord => ({
 export class ApprovalLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findPage(filter: ApprovalLogFilter, limit: number, afterSeq: number | undefined, order: 'asc' | 'desc'): Promise<ApprovalLogListRow[]> {
+  /**
+   * The one definition of "the approval log, filtered", as SQL: entries with their update's title and
+   * group's name, in chain order (or reversed), after `afterSeq` when given. Paged by findPage, streamed
+   * whole by the auditors' export.
+   */
+  selection(filter: ApprovalLogFilter, order: 'asc' | 'desc', afterSeq?: number): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     const where: string[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
@@ -82,16 +87,18 @@ export class ApprovalLogRepository {
     if (filter.from) where.push(`l.at >= ${param(filter.from)}`);
     if (filter.to) where.push(`l.at < ${param(filter.to)}`);
     if (afterSeq !== undefined) where.push(`l.seq ${order === 'asc' ? '>' : '<'} ${param(afterSeq)}`);
-    const rows: LogRow[] = await this.dataSource.query(
-      `SELECT l.*, u.title AS update_title, g.name AS group_name
-         FROM approval_log l
-         LEFT JOIN updates u ON u.update_id = l.update_id
-         LEFT JOIN computer_groups g ON g.id = l.group_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY l.seq ${order === 'asc' ? 'ASC' : 'DESC'}
-        LIMIT ${param(limit)}`,
-      params,
-    );
+    const sql = `SELECT l.*, u.title AS update_title, g.name AS group_name
+                   FROM approval_log l
+                   LEFT JOIN updates u ON u.update_id = l.update_id
+                   LEFT JOIN computer_groups g ON g.id = l.group_id
+                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                  ORDER BY l.seq ${order === 'asc' ? 'ASC' : 'DESC'}`;
+    return { sql, params };
+  }
+
+  async findPage(filter: ApprovalLogFilter, limit: number, afterSeq: number | undefined, order: 'asc' | 'desc'): Promise<ApprovalLogListRow[]> {
+    const { sql, params } = this.selection(filter, order, afterSeq);
+    const rows: LogRow[] = await this.dataSource.query(`${sql} LIMIT $${params.length + 1}`, [...params, limit]);
     return rows.map((r) => ({ ...toRecord(r), updateTitle: r.update_title ?? null, groupName: r.group_name ?? null }));
   }
 
