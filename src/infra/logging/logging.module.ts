@@ -41,6 +41,12 @@ export const requestIdFor = (req: IncomingMessage): string => {
         ],
         pinoHttp: {
           level: config.logLevel,
+          // Someone running `npm start` in a terminal reads lines, not JSON; anything else (a pipe,
+          // a container, a log shipper) gets JSON.
+          transport:
+            config.localMode && process.stdout.isTTY
+              ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,req.id' } }
+              : undefined,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           genReqId: requestIdFor,
           customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
