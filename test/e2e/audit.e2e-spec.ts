@@ -303,4 +303,41 @@ describe('audit', () => {
       expect(await queue.getJobScheduler(AUDIT_RETENTION_SCHEDULER_ID)).toMatchObject({ pattern: '41 3 * * *' });
     });
   });
+  describe('events and the changes they record', () => {
+    it('writes the event of a change inside the transaction of the change', async () => {
+      const group = await createGroup(app, admin, { name: `tx-${randomBytes(3).toString('hex')}` });
+      const renameId = `req-${randomBytes(4).toString('hex')}`;
+      const renamed = await app.http.patch(`/api/v1/groups/${group.id}`, { name: `${group.name}-renamed` }, { token: admin, headers: { 'x-request-id': renameId } });
+      expect(renamed.status).toBe(200);
+      // Rows written by one transaction carry its id in xmin.
+      const [{ xmin: groupTx }] = await app.db.query('SELECT xmin::text FROM computer_groups WHERE id = $1', [group.id]);
+      expect((await oneEvent('request_id = $1', [renameId])).result).toBe('success');
+      const [{ xmin: renameEventTx }] = await app.db.query('SELECT xmin::text FROM audit_events WHERE request_id = $1', [renameId]);
+      expect(renameEventTx).toBe(groupTx);
+
+      const updateId = await insertUpdate(app.db);
+      const approveId = `req-${randomBytes(4).toString('hex')}`;
+      const approved = await app.http.put('/api/v1/approvals', { updateId, groupId: group.id, decision: 'install' }, { token: admin, headers: { 'x-request-id': approveId } });
+      expect(approved.status).toBe(200);
+      const [{ xmin: approvalTx }] = await app.db.query('SELECT xmin::text FROM approvals WHERE update_id = $1 AND group_id = $2', [updateId, group.id]);
+      const [{ xmin: logTx }] = await app.db.query('SELECT xmin::text FROM approval_log WHERE update_id = $1 AND group_id = $2', [updateId, group.id]);
+      const [{ xmin: approveEventTx }] = await app.db.query('SELECT xmin::text FROM audit_events WHERE request_id = $1', [approveId]);
+      expect([logTx, approveEventTx]).toEqual([approvalTx, approvalTx]);
+    });
+
+    it('records a change rolled back in its transaction once, as failed, never as success', async () => {
+      const group = await createGroup(app, admin, { name: `rb-${randomBytes(3).toString('hex')}` });
+      const updateId = await insertUpdate(app.db);
+      const requestId = `req-${randomBytes(4).toString('hex')}`;
+      const res = await app.http.post(
+        '/api/v1/approvals/bulk',
+        { items: [{ updateId, groupId: group.id, decision: 'install' }, { updateId: '6f1f8a52-4b7e-4d3c-9a55-000000000001', groupId: group.id, decision: 'install' }] },
+        { token: admin, headers: { 'x-request-id': requestId } },
+      );
+      expect(res.status).toBe(404);
+      expect(await app.db.query('SELECT 1 FROM approvals WHERE update_id = $1', [updateId])).toEqual([]);
+      const events = await eventually(() => eventsWhere('request_id = $1', [requestId]), (rows) => rows.length > 0);
+      expect(events.map((e) => e.result)).toEqual(['failed']);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { AuditResult, NewAuditEvent } from './audit-event';
 
 export interface AuditEventFilter {
@@ -41,10 +41,11 @@ export interface SqlSelection {
 export class AuditEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(event: NewAuditEvent): Promise<void> {
-    await this.dataSource.query(
+  /** Inserts the event, through `runner` when given (to join its transaction); answers the row's id. */
+  async insert(event: NewAuditEvent, runner?: QueryRunner): Promise<string> {
+    const rows: { id: string }[] = await (runner ?? this.dataSource).query(
       `INSERT INTO audit_events (actor_type, actor_id, actor_name, actor_role, action, target_type, target_id, result, status_code, client_ip, request_id, summary)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [
         event.actor.type,
         event.actor.id?.slice(0, 100) ?? null,
@@ -60,6 +61,15 @@ export class AuditEventsRepository {
         event.summary === null ? null : JSON.stringify(event.summary),
       ],
     );
+    return String(rows[0].id);
+  }
+
+  /**
+   * Names what a create made, once the handler returns its id: the event itself was written inside
+   * the change's transaction, before that id was known to the HTTP layer.
+   */
+  async setTarget(id: string, targetId: string): Promise<void> {
+    await this.dataSource.query('UPDATE audit_events SET target_id = $2 WHERE id = $1 AND target_id IS NULL', [id, targetId.slice(0, 200)]);
   }
 
   async findPage(filter: AuditEventFilter, limit: number, afterId: string | undefined, order: 'asc' | 'desc'): Promise<AuditEventRow[]> {

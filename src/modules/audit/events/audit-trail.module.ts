@@ -1,11 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditEventsRepository } from './audit-events.repository';
 import { AuditTrail } from './audit-trail.service';
+import { AuditTransactionSubscriber } from './audit-transaction.subscriber';
 
 /** Global: the login, the error filter and the retention job write audit events from other modules. */
 @Global()
 @Module({
-  providers: [AuditEventsRepository, AuditTrail],
+  providers: [AuditEventsRepository, AuditTrail, AuditTransactionSubscriber],
   exports: [AuditEventsRepository, AuditTrail],
 })
 export class AuditTrailModule {}

@@ -1,7 +1,9 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
+import { QueryRunner } from 'typeorm';
 import { AccessDenialListener } from '../../../common/errors/problem-details.filter';
 import { DomainError } from '../../../common/errors/domain-error';
+import { PendingAuditEvent } from './audit-context';
 import { AuditActor, AuditResult, NewAuditEvent, RequestOrigin } from './audit-event';
 import { AuditEventsRepository } from './audit-events.repository';
 import { actionOf, actorOf, isAdminApi, LOGIN_ROUTE, originOf, routeOf, targetOf } from './audit-request';
@@ -10,9 +12,11 @@ import { summarizeBody } from './audit-summary';
 const MAX_ERROR_TEXT = 300;
 
 /**
- * Writes audit events. An event is written right after the request settles, not inside the
- * transaction of the change it records (see docs/auditing.md); a failed write is logged and
- * never fails the request.
+ * Writes audit events. The event of an admin change is written inside the transaction that makes
+ * the change (writeInTransaction, called by AuditTransactionSubscriber before the commit), so the
+ * two commit or roll back together; a request that changes nothing in a transaction, and every
+ * failure or denial, is recorded once it settles (a failed write there is logged and never fails
+ * the request).
  */
 @Injectable()
 export class AuditTrail implements AccessDenialListener {
@@ -36,19 +40,29 @@ export class AuditTrail implements AccessDenialListener {
 
   /** A handler (or a pipe before it) settled: success, or the error it threw. */
   recordRequest(request: FastifyRequest, result: AuditResult, statusCode: number, outcome: { value?: unknown; error?: unknown }): Promise<void> {
-    const target = targetOf(request, outcome.value);
-    const summary = summarizeBody(request.body);
-    const errorText = outcome.error === undefined ? null : describeError(outcome.error);
-    return this.record({
-      actor: actorOf(request),
-      action: actionOf(request),
-      targetType: target.type,
-      targetId: target.id,
-      result,
-      statusCode,
-      ...originOf(request),
-      summary: errorText ? { ...(summary ?? {}), error: errorText } : summary,
-    });
+    return this.record(eventFor(request, result, statusCode, outcome));
+  }
+
+  /**
+   * The request's success event, inside the transaction `runner` is about to commit. Not caught:
+   * were it to fail, the change must not commit without its record.
+   */
+  writeInTransaction(pending: PendingAuditEvent, runner: QueryRunner): Promise<string> {
+    const event = eventFor(pending.request, 'success', pending.successStatus, {});
+    pending.targetPending = event.targetId === null;
+    return this.events.insert(event, runner);
+  }
+
+  /** After a change whose event was written in its transaction: name what it created, if anything. */
+  async completeWritten(pending: PendingAuditEvent, value: unknown): Promise<void> {
+    if (!pending.writtenId || !pending.targetPending) return;
+    const created = targetOf(pending.request, value).id;
+    if (!created) return;
+    try {
+      await this.events.setTarget(pending.writtenId, created);
+    } catch (err) {
+      this.logger.error({ err, eventId: pending.writtenId }, 'could not name the target of an audit event');
+    }
   }
 
   /** Called by the global error filter for every 401/403: records those the guard raised, before any interceptor ran. */
@@ -71,6 +85,22 @@ export class AuditTrail implements AccessDenialListener {
       summary: { username: username.slice(0, 100) },
     });
   }
+}
+
+function eventFor(request: FastifyRequest, result: AuditResult, statusCode: number, outcome: { value?: unknown; error?: unknown }): NewAuditEvent {
+  const target = targetOf(request, outcome.value);
+  const summary = summarizeBody(request.body);
+  const errorText = outcome.error === undefined ? null : describeError(outcome.error);
+  return {
+    actor: actorOf(request),
+    action: actionOf(request),
+    targetType: target.type,
+    targetId: target.id,
+    result,
+    statusCode,
+    ...originOf(request),
+    summary: errorText ? { ...(summary ?? {}), error: errorText } : summary,
+  };
 }
 
 export function statusOf(error: unknown): number {
