@@ -25,28 +25,17 @@ export interface NewLogEntry {
   ruleId: string | null;
 }
 
-/** A stored entry. */
-export interface ApprovalLogRecord {
+/** A stored entry: the writer's entry with its actor flattened, its place in the chain and its hashes. */
+export type ApprovalLogRecord = Omit<NewLogEntry, 'actor'> & {
   seq: number;
   at: Date;
   actorType: ActorType;
   actorId: string | null;
   actorName: string;
   actorRole: string | null;
-  updateId: string;
-  revision: number | null;
-  groupId: string | null;
-  previousDecision: DecisionOrNone;
-  newDecision: DecisionOrNone;
-  status: ApprovalStatus | null;
-  deadline: Date | null;
-  optional: boolean;
-  reason: string | null;
-  source: ApprovalSource;
-  ruleId: string | null;
   prevHash: string;
   hash: string;
-}
+};
 
 export type HashedFields = Omit<ApprovalLogRecord, 'prevHash' | 'hash'>;
 
