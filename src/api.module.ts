@@ -9,6 +9,7 @@ import { CheckInModule } from './modules/check-in/check-in.module';
 import { DownstreamModule } from './modules/catalog/downstream/downstream.module';
 import { SyncModule } from './modules/catalog/sync/sync.module';
 import { ComputersModule } from './modules/computers/computers.module';
+import { ContentModule } from './modules/content/content.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { HealthModule } from './modules/health/health.module';
 import { ReportsModule } from './modules/reports/reports.module';
@@ -40,6 +41,7 @@ export class ApiModule {
         CheckInModule,
         StatusModule,
         ReportsModule,
+        ContentModule,
       ],
     };
   }

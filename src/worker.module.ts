@@ -6,6 +6,7 @@ import { JobHandlerCheck } from './infra/queue/job-handler.check';
 import { ApprovalRulesWorkerModule } from './modules/approvals/rules/approval-rules-worker.module';
 import { AuditWorkerModule } from './modules/audit/audit-worker.module';
 import { SyncWorkerModule } from './modules/catalog/sync/sync-worker.module';
+import { ContentWorkerModule } from './modules/content/content-worker.module';
 import { StatusWorkerModule } from './modules/status/status-worker.module';
 
 /** The BullMQ consumers: no HTTP. Refuses to start unless every job name has exactly one handler. */
@@ -20,6 +21,7 @@ export class WorkerModule {
         ApprovalRulesWorkerModule,
         StatusWorkerModule,
         AuditWorkerModule,
+        ContentWorkerModule,
         DiscoveryModule,
       ],
       providers: [JobHandlerCheck],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { AgentState, InstalledEntry, StateDir } from './agent-state';
 import { AGENT_VERSION } from './agent-version';
-import { discardDownload, DownloadError, downloadFile } from './downloader';
+import { discardDownload, DownloadError, downloadFile, ServerCredentials } from './downloader';
 import { runCommand } from './installer';
 import { OfferedUpdate, verifyOffer } from './response-verifier';
 import { ServerClient, StatusEvent } from './server-client';
@@ -105,7 +105,7 @@ export class AgentRunner {
 
     for (const update of offer.updates) {
       if (this.options.signal?.aborted) break;
-      const outcome = update.action === 'uninstall' ? await this.uninstall(update, state) : await this.install(update, state);
+      const outcome = update.action === 'uninstall' ? await this.uninstall(update, state) : await this.install(update, state, registration);
       if (outcome === 'installed' || outcome === 'uninstalled') delete state.failures[update.updateId];
       if (outcome === 'installed') result.installed++;
       else if (outcome === 'uninstalled') result.uninstalled++;
@@ -128,7 +128,7 @@ export class AgentRunner {
     }
   }
 
-  private async install(update: OfferedUpdate, state: AgentState): Promise<'installed' | 'failed' | 'skipped'> {
+  private async install(update: OfferedUpdate, state: AgentState, credentials: ServerCredentials): Promise<'installed' | 'failed' | 'skipped'> {
     const have = state.installed[update.updateId];
     if (have && have.revision >= update.revision) return 'skipped';
     if (this.waitingToRetry(state, update)) return 'skipped';
@@ -137,7 +137,7 @@ export class AgentRunner {
     try {
       for (const file of update.files) {
         this.log(`downloading ${file.name} for ${label}`);
-        paths.push(await downloadFile(file, this.stateDir.downloadsDir));
+        paths.push(await downloadFile(file, this.stateDir.downloadsDir, credentials));
       }
     } catch (error) {
       paths.forEach(discardDownload);

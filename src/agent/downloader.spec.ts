@@ -14,10 +14,14 @@ describe(downloadFile.name, () => {
   let base: string;
   let dir: string;
   let bytesSentForEndless = 0;
+  const authorizations: (string | undefined)[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/file.msu') return res.end(payload);
+      if (req.url === '/file.msu') {
+        authorizations.push(req.headers.authorization);
+        return res.end(payload);
+      }
       if (req.url === '/bigger-chunked') {
         // No content-length: the cap must stop the stream itself.
         res.write(payload);
@@ -52,6 +56,17 @@ describe(downloadFile.name, () => {
     return error as DownloadError;
   };
   const leftovers = () => readdirSync(dir);
+
+  it('sends the computer token to its own server only, never to another origin', async () => {
+    const file = { name: 'file.msu', sha256, size: payload.length };
+    const credentials = { server: base, token: 'pgc_secret' };
+    authorizations.length = 0;
+    await downloadFile({ ...file, url: `${base}/file.msu` }, dir, credentials);
+    // Same machine, other origin (host name differs): an upstream as far as the agent knows.
+    await downloadFile({ ...file, url: `${base.replace('127.0.0.1', 'localhost')}/file.msu` }, dir, credentials);
+    await downloadFile({ ...file, url: `${base}/file.msu` }, dir);
+    expect(authorizations).toEqual(['Bearer pgc_secret', undefined, undefined]);
+  });
 
   it('keeps a file whose size and sha256 are the declared ones, under its offered name', async () => {
     const path = await downloadFile({ name: 'file.msu', url: `${base}/file.msu`, sha256, size: payload.length }, dir);

@@ -18,13 +18,20 @@ export class DownloadError extends Error {
 
 const TIMEOUT_MS = 10 * 60_000;
 
+/** The agent's own server and its computer token: sent with downloads from that origin only. */
+export interface ServerCredentials {
+  server: string;
+  token: string;
+}
+
 /**
  * Fetches one offered file into `dir`, never trusting the transport: the bytes stream to a
  * temporary file, the download stops the moment more bytes arrive than the signed size allows,
  * and the file is kept only when its sha256 is the signed one. Answers the path of the file,
- * under its offered (base)name.
+ * under its offered (base)name. The computer token goes only to the server's own origin (its
+ * content store), never to an upstream's URL.
  */
-export async function downloadFile(file: OfferedFile, dir: string): Promise<string> {
+export async function downloadFile(file: OfferedFile, dir: string, credentials?: ServerCredentials): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = basename(file.name).replace(/[^\w.+-]/g, '_') || 'file';
   const folder = join(dir, randomBytes(6).toString('hex'));
@@ -36,7 +43,7 @@ export async function downloadFile(file: OfferedFile, dir: string): Promise<stri
     let received = 0;
     const handle = await open(part, 'wx', 0o600);
     try {
-      for await (const chunk of openSource(file.url, file.size)) {
+      for await (const chunk of openSource(file.url, file.size, credentials)) {
         received += chunk.length;
         if (received > file.size) {
           throw new DownloadError('size_exceeded', `${file.name}: more than the declared ${file.size} bytes arrived`);
@@ -65,7 +72,7 @@ export function discardDownload(path: string): void {
   rmSync(join(path, '..'), { recursive: true, force: true });
 }
 
-async function* openSource(url: string, declaredSize: number): AsyncGenerator<Buffer> {
+async function* openSource(url: string, declaredSize: number, credentials?: ServerCredentials): AsyncGenerator<Buffer> {
   const parsed = new URL(url);
   if (parsed.protocol === 'file:') {
     for await (const chunk of createReadStream(fileURLToPath(parsed))) yield chunk as Buffer;
@@ -75,7 +82,11 @@ async function* openSource(url: string, declaredSize: number): AsyncGenerator<Bu
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('download timed out')), TIMEOUT_MS);
   try {
-    const res = await fetch(url, { signal: controller.signal, redirect: 'follow' });
+    const own = credentials !== undefined && new URL(credentials.server).origin === parsed.origin;
+    // No redirects with the token: a redirect could carry it to another origin.
+    const res = own
+      ? await fetch(url, { signal: controller.signal, redirect: 'error', headers: { authorization: `Bearer ${credentials.token}` } })
+      : await fetch(url, { signal: controller.signal, redirect: 'follow' });
     if (res.status !== 200) {
       await res.body?.cancel();
       throw new Error(`HTTP ${res.status}`);

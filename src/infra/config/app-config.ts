@@ -25,6 +25,12 @@ export class AppConfig {
   readonly statusHistoryDays: number;
   /** Audit events older than this many days are pruned daily; null (the default): kept forever. */
   readonly auditEventRetentionDays: number | null;
+  /**
+   * The content store (docs/content.md): the mode used until an admin sets one, where files live,
+   * the public base URL of offered file links (null: the check-in request's own host), and the
+   * download queue's concurrency, attempts and first retry delay.
+   */
+  readonly content: { initialMode: 'none' | 'on_approval' | 'all'; dir: string; publicUrl: string | null; concurrency: number; attempts: number; retryDelayMs: number };
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
 
@@ -54,6 +60,14 @@ export class AppConfig {
     };
     this.statusHistoryDays = env.PATCHGATE_STATUS_HISTORY_DAYS ?? 180;
     this.auditEventRetentionDays = env.PATCHGATE_AUDIT_EVENT_RETENTION_DAYS ?? null;
+    this.content = {
+      initialMode: env.PATCHGATE_CONTENT_MODE ?? 'on_approval',
+      dir: resolve(env.PATCHGATE_CONTENT_DIR ?? resolve(this.dataDir, 'content')),
+      publicUrl: env.PATCHGATE_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+      concurrency: env.PATCHGATE_CONTENT_CONCURRENCY ?? 4,
+      attempts: env.PATCHGATE_CONTENT_ATTEMPTS ?? 5,
+      retryDelayMs: env.PATCHGATE_CONTENT_RETRY_DELAY_MS ?? 5000,
+    };
     this.localMode = localMode;
   }
 

@@ -85,6 +85,24 @@ export class Environment {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(36500)
   PATCHGATE_AUDIT_EVENT_RETENTION_DAYS?: number;
+
+  @IsOptional() @IsIn(['none', 'on_approval', 'all'], { message: 'PATCHGATE_CONTENT_MODE must be none, on_approval or all' })
+  PATCHGATE_CONTENT_MODE?: 'none' | 'on_approval' | 'all';
+
+  @IsOptional() @IsString() @MinLength(1)
+  PATCHGATE_CONTENT_DIR?: string;
+
+  @IsOptional() @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'PATCHGATE_PUBLIC_URL must be an http(s) URL without query or fragment' })
+  PATCHGATE_PUBLIC_URL?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(64)
+  PATCHGATE_CONTENT_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(20)
+  PATCHGATE_CONTENT_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
+  PATCHGATE_CONTENT_RETRY_DELAY_MS?: number;
 }
 
 export class ConfigurationError extends Error {
@@ -111,4 +129,6 @@ const ENVIRONMENT_KEYS = new Set([
   'PATCHGATE_REDIS_PREFIX', 'PATCHGATE_RUN_MIGRATIONS',
   'PATCHGATE_SYNC_HTTP_TIMEOUT_MS', 'PATCHGATE_SYNC_HTTP_ATTEMPTS', 'PATCHGATE_SYNC_RETRY_DELAY_MS', 'PATCHGATE_SYNC_MAX_PAGE_BYTES', 'PATCHGATE_STATUS_HISTORY_DAYS',
   'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS',
+  'PATCHGATE_CONTENT_MODE', 'PATCHGATE_CONTENT_DIR', 'PATCHGATE_PUBLIC_URL', 'PATCHGATE_CONTENT_CONCURRENCY', 'PATCHGATE_CONTENT_ATTEMPTS',
+  'PATCHGATE_CONTENT_RETRY_DELAY_MS',
 ]);

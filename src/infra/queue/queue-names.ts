@@ -18,4 +18,6 @@ export enum JobName {
   IngestStatus = 'ingest-status',
   PruneStatusHistory = 'prune-status-history',
   PruneAuditEvents = 'prune-audit-events',
+  RequestContent = 'request-content',
+  DownloadContent = 'download-content',
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContentCoreModule } from '../content/content-core.module';
 import { GroupsModule } from '../groups/groups.module';
 import { ApprovalLogModule } from './approval-log/approval-log.module';
 import { ApprovalsCatalogListener } from './approvals-catalog.listener';
@@ -19,7 +20,7 @@ import { RuleEvaluator } from './rules/rule-evaluator';
  * effective-decision query for the check-in.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule],
+  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule, ContentCoreModule],
   controllers: [ApprovalsController, ApprovalRulesController],
   providers: [
     ApprovalsRepository,

@@ -3,19 +3,22 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { ConflictError, DomainError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
+import { ContentState } from '../content/content-mode';
+import { ContentQueue } from '../content/content-queue';
+import { ContentService } from '../content/content.service';
 import { ComputerGroupEntity } from '../groups/entities/computer-group.entity';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { GroupsRepository } from '../groups/groups.repository';
 import { Decision, DecisionOrNone } from './approval-decision';
 import { actorOf } from './approval-log/approval-log-actor';
-import { ApprovalLogRecord, NewLogEntry } from './approval-log/approval-log-entry';
+import { NewLogEntry } from './approval-log/approval-log-entry';
 import { toLogEntryDto } from './approval-log/approval-log-entry.mapper';
 import { ApprovalLogWriter } from './approval-log/approval-log.writer';
 import { ApprovalFilter, ApprovalListKey, ApprovalsRepository, pairKey, UpdateForApproval } from './approvals.repository';
 import { ApprovalChangeDto, ApprovalDto, SetApprovalDto } from './dto/set-approval.dto';
 import { ApprovalEntity } from './entities/approval.entity';
 
-export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; updateTitle: string }): ApprovalDto => ({
+export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; updateTitle: string }, content: ContentState | null): ApprovalDto => ({
   updateId: a.updateId,
   updateTitle: names.updateTitle,
   groupId: a.groupId,
@@ -30,6 +33,7 @@ export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; upd
   ruleId: a.ruleId,
   updatedAt: a.updatedAt.toISOString(),
   updatedBy: a.updatedBy,
+  content,
 });
 
 /** One requested change, validated and normalized. */
@@ -61,12 +65,16 @@ export class ApprovalsService {
     private readonly log: ApprovalLogWriter,
     private readonly offerVersions: OfferVersionsService,
     private readonly dataSource: DataSource,
+    private readonly content: ContentService,
+    private readonly contentQueue: ContentQueue,
   ) {}
 
   async list(filter: ApprovalFilter, limit: number, cursor?: string): Promise<Page<ApprovalDto>> {
     const after = decodeCursor(cursor, 2) as ApprovalListKey | undefined;
     const rows = await this.approvals.findPage(filter, limit + 1, after);
-    return toPage(rows, limit, (r) => toApprovalDto(r.approval, r), (r) => [r.approval.updateId, r.approval.groupId]);
+    const contentStates = await this.content.contentStatesOf(rows.map((r) => r.approval));
+    const states = new Map(rows.map((r, i) => [r, contentStates[i]]));
+    return toPage(rows, limit, (r) => toApprovalDto(r.approval, r, states.get(r)!), (r) => [r.approval.updateId, r.approval.groupId]);
   }
 
   async setOne(dto: SetApprovalDto, actor: Principal): Promise<ApprovalChangeDto> {
@@ -86,6 +94,7 @@ export class ApprovalsService {
     this.refuseDuplicates(requests, where);
 
     const changedGroups: string[] = [];
+    const newInstalls: string[] = [];
     const answer = await this.dataSource.transaction(async (manager) => {
       const updates = await this.approvals.lockUpdatesForApproval(manager, requests.map((r) => r.updateId));
       for (const r of requests) {
@@ -112,20 +121,23 @@ export class ApprovalsService {
       }
       const changed = results.filter((r) => r.entry);
       changedGroups.push(...changed.map((r) => r.group.id));
+      newInstalls.push(...changed.filter((r) => r.approval?.decision === 'install').map((r) => r.approval!.updateId));
       await this.groups.bumpApprovalVersions(manager, changed.map((r) => r.group.id));
       const written = await this.log.append(manager, changed.map((r) => r.entry!));
       let next = 0;
-      return results.map((r): ApprovalChangeDto => {
-        const entry: ApprovalLogRecord | null = r.entry ? written[next++] : null;
-        return {
-          approval: r.approval ? toApprovalDto(r.approval, { groupName: r.group.name, updateTitle: updates.get(r.approval.updateId)!.title }) : null,
-          logEntry: entry ? toLogEntryDto(entry) : null,
-        };
-      });
+      return results.map((r) => ({ ...r, entry: r.entry ? written[next++] : null, title: r.approval ? updates.get(r.approval.updateId)!.title : '' }));
     });
-    // After the commit: a check-in that raced the change recomputes on its next call.
+    // After the commit: a check-in that raced the change recomputes on its next call, and the
+    // worker (in a storing content mode) fetches the files of new installs.
     await this.offerVersions.bumpGroups(changedGroups);
-    return answer;
+    await this.contentQueue.requestFiles(newInstalls);
+    const states = await this.content.contentStatesOf(answer.map((r) => r.approval ?? { updateId: '', decision: 'none' }));
+    return answer.map(
+      (r, i): ApprovalChangeDto => ({
+        approval: r.approval ? toApprovalDto(r.approval, { groupName: r.group.name, updateTitle: r.title }, states[i]) : null,
+        logEntry: r.entry ? toLogEntryDto(r.entry) : null,
+      }),
+    );
   }
 
   /** The checks that need no database: shape of the decision, deadline, flags and reason. */

@@ -13,12 +13,16 @@ export interface CatalogChange {
 }
 
 /**
- * Called by the sync inside each batch's transaction, after the catalog rows are written, so that
- * consequences (approvals kept, suspended or revoked, and their log entries) commit atomically with
- * the catalog change. Implementations must use `manager` for every write.
+ * What domains that depend on the catalog do about a sync batch's changes:
+ * - `onCatalogChanges` runs inside the batch's transaction, after the catalog rows are written, so
+ *   that consequences (approvals kept, suspended or revoked, and their log entries) commit
+ *   atomically with the catalog change. Implementations must use `manager` for every write.
+ * - `afterCatalogCommit` runs once the batch has committed: for work that must see the change
+ *   (e.g. enqueueing jobs that read it). A failure there fails the run, which is resumable.
  */
 export interface CatalogChangeListener {
-  onCatalogChanges(manager: EntityManager, changes: CatalogChange[], context: { syncRunId: string }): Promise<void>;
+  onCatalogChanges?(manager: EntityManager, changes: CatalogChange[], context: { syncRunId: string }): Promise<void>;
+  afterCatalogCommit?(changes: CatalogChange[]): Promise<void>;
 }
 
 export const CATALOG_CHANGE_LISTENERS = Symbol('CATALOG_CHANGE_LISTENERS');

@@ -1,6 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../infra/config/app-config';
 import { ComputerOnly } from '../../common/auth/access.decorators';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
 import { CheckInService } from './check-in.service';
@@ -12,7 +13,10 @@ export const KEY_ID_HEADER = 'x-patchgate-key-id';
 @ApiTags('client')
 @Controller('client/v1/checkin')
 export class CheckInController {
-  constructor(private readonly checkIns: CheckInService) {}
+  constructor(
+    private readonly checkIns: CheckInService,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * The computer's offer, signed (Ed25519 over the exact body bytes). With the ETag of its last
@@ -28,9 +32,12 @@ export class CheckInController {
     @Body() dto: CheckInDto,
     @CurrentComputer() computer: ComputerPrincipal,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const answer = await this.checkIns.checkIn(computer.computerId, dto, ifNoneMatch);
+    // Stored files' URLs: the configured public URL, else the host the computer reached us by.
+    const baseUrl = this.config.content.publicUrl ?? `${request.protocol}://${request.host}`;
+    const answer = await this.checkIns.checkIn(computer.computerId, dto, ifNoneMatch, baseUrl);
     reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
     if (answer.kind === 'not-modified') {
       await reply.code(304).send();

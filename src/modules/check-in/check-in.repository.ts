@@ -45,8 +45,10 @@ export class CheckInRepository {
    * The approval side of every offer for computers of a group path, in one round trip: the effective
    * decisions that are an active install or an uninstall, joined to the current revisions that may
    * be offered at all (active, not globally declined). The same for every computer of the group.
+   * With `storedFilesOnly` (the storing content modes), an install is offered only once every file
+   * of its current revision is stored and verified.
    */
-  findApprovedUpdates(groupPath: string[]): Promise<ApprovedUpdate[]> {
+  findApprovedUpdates(groupPath: string[], storedFilesOnly = false): Promise<ApprovedUpdate[]> {
     return this.dataSource.query(
       `WITH effective AS (${effectiveDecisionsSql('$1')})
        SELECT u.update_id AS "updateId", u.current_revision AS revision, u.title, u.kb, u.classification, u.severity, u.reboot,
@@ -54,8 +56,12 @@ export class CheckInRepository {
               e.decision AS action, e.deadline, e.optional
          FROM effective e
          JOIN updates u ON u.update_id = e.update_id AND u.state = 'active' AND u.declined_at IS NULL
-        WHERE (e.decision = 'install' AND e.status = 'active') OR e.decision = 'uninstall'`,
-      [groupPath],
+        WHERE (e.decision = 'install' AND e.status = 'active'
+               AND (NOT $2 OR NOT EXISTS (
+                 SELECT 1 FROM jsonb_array_elements(u.files) f
+                  WHERE NOT EXISTS (SELECT 1 FROM content_files c WHERE c.sha256 = f->>'sha256' AND c.status = 'stored'))))
+           OR e.decision = 'uninstall'`,
+      [groupPath, storedFilesOnly],
     );
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { contentFileUrl, isStoringMode } from '../content/content-mode';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { SigningKeyService } from '../signing/signing-key.service';
 import { answerLifetimeSeconds, nextCheckInSeconds } from './check-in-schedule';
@@ -43,7 +44,8 @@ export class CheckInService {
     private readonly lastSeen: LastSeenRecorder,
   ) {}
 
-  async checkIn(computerId: string, request: CheckInDto, ifNoneMatch: string | undefined): Promise<CheckInAnswer> {
+  /** `baseUrl`: where computers reach this server, for the URLs of stored files (storing content modes). */
+  async checkIn(computerId: string, request: CheckInDto, ifNoneMatch: string | undefined, baseUrl: string): Promise<CheckInAnswer> {
     this.lastSeen.note(computerId);
     const reported = (request.installed ?? []).map((u) => `${u.updateId.toLowerCase()}@${u.revision}`).sort();
     const extra = () => [createHash('sha256').update(reported.join(',')).digest('hex')];
@@ -56,7 +58,11 @@ export class CheckInService {
     if (ifNoneMatch !== undefined && ifNoneMatch === etag) return { kind: 'not-modified', etag };
 
     const shared = await this.groupOffers.get(sharedKey, context.groupPath);
-    const updates = this.computeOffer(context, request, shared.approved);
+    const offered = this.computeOffer(context, request, shared.approved);
+    // In the storing modes an install is offered only once its files are stored: point at them here.
+    const updates = !isStoringMode(shared.contentMode)
+      ? offered
+      : offered.map((u) => (u.action === 'install' ? { ...u, files: u.files.map((f) => ({ ...f, url: contentFileUrl(baseUrl, f.sha256) })) } : u));
     const interval = shared.checkInSeconds;
     const issuedAt = new Date();
     const body: OfferBody = {
@@ -71,6 +77,19 @@ export class CheckInService {
     const bytes = Buffer.from(JSON.stringify(body));
     const { signature, keyId } = this.signing.sign(bytes);
     return { kind: 'offer', etag, body: bytes, signature, keyId };
+  }
+
+  /**
+   * Whether the computer's current offer includes a file: the check-in's own computation, from the
+   * same caches (its context and its group path's shared part), so a download costs no SQL once
+   * those are warm. The installed list is what the server last recorded for the computer.
+   */
+  async offersFile(computerId: string, sha256: string): Promise<boolean> {
+    const context = await this.contexts.get(computerId);
+    if (!context) return false;
+    const { sharedKey } = await this.versions.versionOf({ computerId, groupPath: context.groupPath });
+    const shared = await this.groupOffers.get(sharedKey, context.groupPath);
+    return this.computeOffer(context, {}, shared.approved).some((u) => u.action === 'install' && u.files.some((f) => f.sha256 === sha256));
   }
 
   private computeOffer(context: ComputerContext, request: CheckInDto, candidates: ApprovedUpdate[]): OfferedUpdate[] {

@@ -1,22 +1,28 @@
+import { ContentMode } from '../content/content-mode';
+import { ContentService } from '../content/content.service';
 import { SettingsService } from '../settings/settings.service';
 import { ApprovedUpdate, CheckInRepository } from './check-in.repository';
 import { GroupOfferCache } from './group-offer.cache';
 
+const contentIn = (mode: ContentMode) => ({ mode: async () => mode }) as unknown as ContentService;
+
 describe(GroupOfferCache.name, () => {
-  function setUp() {
+  function setUp(mode: ContentMode = 'none') {
     const queries: string[][] = [];
+    const storedOnly: boolean[] = [];
     let release: () => void = () => undefined;
     let gate = Promise.resolve();
     const checkIns = {
-      findApprovedUpdates: async (groupPath: string[]) => {
+      findApprovedUpdates: async (groupPath: string[], storedFilesOnly: boolean) => {
         queries.push(groupPath);
+        storedOnly.push(storedFilesOnly);
         await gate;
         return [{ updateId: groupPath.join('/') }] as unknown as ApprovedUpdate[];
       },
     } as unknown as CheckInRepository;
     const settings = { checkInIntervalSeconds: async () => 1800 } as unknown as SettingsService;
     const hold = () => (gate = new Promise<void>((resolve) => (release = resolve)));
-    return { cache: new GroupOfferCache(checkIns, settings), queries, hold, release: () => release() };
+    return { cache: new GroupOfferCache(checkIns, settings, contentIn(mode)), queries, storedOnly, hold, release: () => release() };
   }
 
   it('loads a group path once per set of versions, however many computers ask at once', async () => {
@@ -27,7 +33,15 @@ describe(GroupOfferCache.name, () => {
     const all = await answers;
     expect(queries).toEqual([['root', 'pilot']]);
     expect(new Set(all).size).toBe(1);
-    expect(all[0]).toEqual({ approved: [{ updateId: 'root/pilot' }], checkInSeconds: 1800 });
+    expect(all[0]).toEqual({ approved: [{ updateId: 'root/pilot' }], checkInSeconds: 1800, contentMode: 'none' });
+  });
+
+  it('asks only for installs whose files are stored when the content mode stores files', async () => {
+    for (const mode of ['none', 'on_approval', 'all'] as const) {
+      const { cache, storedOnly } = setUp(mode);
+      expect(await cache.get('v', ['root'])).toMatchObject({ contentMode: mode });
+      expect(storedOnly).toEqual([mode !== 'none']);
+    }
   });
 
   it('loads again when the versions change, and keeps other groups apart', async () => {
@@ -47,9 +61,9 @@ describe(GroupOfferCache.name, () => {
         return [];
       },
     } as unknown as CheckInRepository;
-    const cache = new GroupOfferCache(checkIns, { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService);
+    const cache = new GroupOfferCache(checkIns, { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService, contentIn('none'));
     await expect(cache.get('v', ['root'])).rejects.toThrow('database away');
     fail = false;
-    await expect(cache.get('v', ['root'])).resolves.toEqual({ approved: [], checkInSeconds: 60 });
+    await expect(cache.get('v', ['root'])).resolves.toEqual({ approved: [], checkInSeconds: 60, contentMode: 'none' });
   });
 });

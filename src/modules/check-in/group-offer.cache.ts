@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { ContentMode, isStoringMode } from '../content/content-mode';
+import { ContentService } from '../content/content.service';
 import { SettingsService } from '../settings/settings.service';
 import { ApprovedUpdate, CheckInRepository } from './check-in.repository';
 
 /** The part of an offer every computer of a group path shares, for one set of versions. */
 export interface GroupOffer {
   approved: ApprovedUpdate[];
-  /** the settings version is part of the key, so the interval is cached with the rest */
+  /** the settings version is part of the key, so the interval (and the content mode) is cached with the rest */
   checkInSeconds: number;
+  /** in a storing mode, `approved` holds only installs whose files are all stored */
+  contentMode: ContentMode;
 }
 
 /** Group paths × versions kept; a fleet has a few hundred groups, each with one live entry. */
@@ -25,6 +29,7 @@ export class GroupOfferCache {
   constructor(
     private readonly checkIns: CheckInRepository,
     private readonly settings: SettingsService,
+    private readonly content: ContentService,
   ) {}
 
   get(sharedKey: string, groupPath: string[]): Promise<GroupOffer> {
@@ -35,9 +40,13 @@ export class GroupOfferCache {
       this.entries.set(sharedKey, cached);
       return cached;
     }
-    const loading = Promise.all([this.checkIns.findApprovedUpdates(groupPath), this.settings.checkInIntervalSeconds()]).then(
-      ([approved, checkInSeconds]) => ({ approved, checkInSeconds }),
-    );
+    const loading = this.content.mode().then(async (contentMode) => {
+      const [approved, checkInSeconds] = await Promise.all([
+        this.checkIns.findApprovedUpdates(groupPath, isStoringMode(contentMode)),
+        this.settings.checkInIntervalSeconds(),
+      ]);
+      return { approved, checkInSeconds, contentMode };
+    });
     this.entries.set(sharedKey, loading);
     loading.catch(() => this.entries.delete(sharedKey));
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { CONTENT_STATES, ContentState } from '../../content/content-mode';
 import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../approval-decision';
 import { IsPlainText, IsTimestamp } from './text.validators';
 
@@ -71,6 +72,12 @@ export class ApprovalDto {
   @ApiProperty({ nullable: true }) ruleId: string | null;
   @ApiProperty() updatedAt: string;
   @ApiProperty() updatedBy: string;
+  @ApiProperty({
+    enum: CONTENT_STATES,
+    nullable: true,
+    description: "install approvals in a storing content mode: whether the update's files are stored (it is offered only then), still pending, or failed; null otherwise",
+  })
+  content: ContentState | null;
 }
 
 export class ApprovalLogEntryDto {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ContentQueue } from '../../content/content-queue';
 import { GroupsRepository } from '../../groups/groups.repository';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
 import { ruleActor } from '../approval-log/approval-log-actor';
@@ -33,6 +34,7 @@ export class RuleEvaluator {
     private readonly log: ApprovalLogWriter,
     private readonly offerVersions: OfferVersionsService,
     private readonly dataSource: DataSource,
+    private readonly contentQueue: ContentQueue,
   ) {}
 
   /** The enabled rules against the updates a sync run stored revisions of. */
@@ -59,7 +61,7 @@ export class RuleEvaluator {
       const batch = await this.rules.findApprovableUpdateIds(BATCH_SIZE, after, updateIds);
       if (!batch.length) return totals;
       after = batch[batch.length - 1];
-      const changedGroups = await this.dataSource.transaction(async (manager) => {
+      const made = await this.dataSource.transaction(async (manager) => {
         const locked = await this.rules.lockApprovableUpdates(manager, batch);
         totals.updatesEvaluated += locked.length;
         totals.updatesSkippedBusy += batch.length - locked.length;
@@ -87,9 +89,11 @@ export class RuleEvaluator {
         }
         await this.groups.bumpApprovalVersions(manager, entries.map((e) => e.groupId!));
         await this.log.append(manager, entries);
-        return entries.map((e) => e.groupId!);
+        return entries;
       });
-      await this.offerVersions.bumpGroups(changedGroups);
+      await this.offerVersions.bumpGroups(made.map((e) => e.groupId!));
+      // Every approval a rule makes is an install: its files are needed in a storing content mode.
+      await this.contentQueue.requestFiles(made.map((e) => e.updateId));
     }
   }
 }

@@ -1,6 +1,8 @@
 import { DynamicModule, ForwardReference, InjectionToken, Module, Type } from '@nestjs/common';
 import { ApprovalsCatalogListener } from '../../approvals/approvals-catalog.listener';
 import { ApprovalsModule } from '../../approvals/approvals.module';
+import { ContentCatalogListener } from '../../content/content-catalog.listener';
+import { ContentCoreModule } from '../../content/content-core.module';
 import { CATALOG_CHANGE_LISTENERS, CatalogChangeListener } from '../catalog-change.listener';
 
 /**
@@ -8,8 +10,8 @@ import { CATALOG_CHANGE_LISTENERS, CatalogChangeListener } from '../catalog-chan
  * the module that provides (and exports) it in LISTENER_MODULES, and add its class to
  * LISTENERS. The sync calls every listener, in this order, inside each page's transaction.
  */
-const LISTENER_MODULES: (Type | DynamicModule | ForwardReference)[] = [ApprovalsModule];
-const LISTENERS: InjectionToken[] = [ApprovalsCatalogListener];
+const LISTENER_MODULES: (Type | DynamicModule | ForwardReference)[] = [ApprovalsModule, ContentCoreModule];
+const LISTENERS: InjectionToken[] = [ApprovalsCatalogListener, ContentCatalogListener];
 
 @Module({
   imports: LISTENER_MODULES,

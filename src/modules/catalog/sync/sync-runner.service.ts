@@ -184,13 +184,16 @@ export class SyncRunner {
         await this.writer.expireRevisions(manager, run.id, plan.expiredRevisions);
         await this.writer.insertProducts(manager, plan.products);
         if (plan.changes.length) {
-          for (const listener of this.listeners) await listener.onCatalogChanges(manager, plan.changes, { syncRunId: run.id });
+          for (const listener of this.listeners) await listener.onCatalogChanges?.(manager, plan.changes, { syncRunId: run.id });
         }
         await record(manager);
       });
       // After the commit: check-ins then recompute offers from the new catalog (and whatever the
       // listeners changed in approvals). Before it, a check-in could cache the old catalog as new.
       await this.offerVersions.bumpCatalog();
+      if (plan.changes.length) {
+        for (const listener of this.listeners) await listener.afterCatalogCommit?.(plan.changes);
+      }
     }
 
     for (const { updateId, before } of firstSeen) counted?.set(updateId, before);

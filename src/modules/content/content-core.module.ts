@@ -1,0 +1,28 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../../infra/config/app-config';
+import { QueueName } from '../../infra/queue/queue-names';
+import { ContentCatalogListener } from './content-catalog.listener';
+import { ContentQueue } from './content-queue';
+import { ContentRepository } from './content.repository';
+import { ContentService } from './content.service';
+import { CONTENT_STORAGE } from './storage/content-storage';
+import { LocalDiskStorage } from './storage/local-disk.storage';
+
+/**
+ * The content store's state and rules, without HTTP or queue consumers: imported by the API's
+ * content routes, by the worker, and by the domains whose changes decide what is needed
+ * (approvals, rules, sync) and what is offered (check-in).
+ */
+@Module({
+  imports: [BullModule.registerQueue({ name: QueueName.Content })],
+  providers: [
+    ContentRepository,
+    ContentQueue,
+    ContentService,
+    ContentCatalogListener,
+    { provide: CONTENT_STORAGE, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDiskStorage(config.content.dir) },
+  ],
+  exports: [ContentRepository, ContentQueue, ContentService, ContentCatalogListener, CONTENT_STORAGE],
+})
+export class ContentCoreModule {}

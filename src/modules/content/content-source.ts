@@ -1,0 +1,26 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { ReadableStream } from 'node:stream/web';
+import { fileURLToPath } from 'node:url';
+import { SourceStream } from './storage/content-storage';
+
+/** The upstream answered in a way that is worth retrying later (HTTP error, refused connection). */
+export class ContentSourceError extends Error {}
+
+/**
+ * Opens an upstream file from byte `offset`: `file://` (a local feed) by seeking, `http(s)://`
+ * with a Range request. An upstream that ignores Range answers 200 with the whole file: the
+ * answer's offset is then 0 and the store starts over.
+ */
+export async function openContentSource(url: string, offset: number): Promise<SourceStream> {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'file:') return { stream: createReadStream(fileURLToPath(parsed), { start: offset }), offset };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ContentSourceError(`unsupported URL scheme ${parsed.protocol}`);
+  const response = await fetch(parsed, { redirect: 'follow', headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+  const resumed = offset > 0 && response.status === 206 && response.headers.get('content-range')?.startsWith(`bytes ${offset}-`);
+  if (!response.ok || (response.status === 206 && !resumed) || !response.body) {
+    await response.body?.cancel();
+    throw new ContentSourceError(`HTTP ${response.status} from ${parsed.origin}${parsed.pathname}`);
+  }
+  return { stream: Readable.fromWeb(response.body as ReadableStream<Uint8Array>), offset: resumed ? offset : 0 };
+}

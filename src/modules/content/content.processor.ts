@@ -1,0 +1,82 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { AppConfig } from '../../infra/config/app-config';
+import { HandlesJobs } from '../../infra/queue/handles-jobs.decorator';
+import { JobName, QueueName } from '../../infra/queue/queue-names';
+import { OfferVersionsService } from '../offer-versions/offer-versions.service';
+import { openContentSource } from './content-source';
+import { ContentQueue, DownloadContentJob, RequestContentJob } from './content-queue';
+import { ContentRepository } from './content.repository';
+import { ContentService } from './content.service';
+import { CONTENT_STORAGE, ContentStorage, ContentVerificationError } from './storage/content-storage';
+
+/**
+ * The content queue's consumer: turns requests into downloads, and downloads files into the store.
+ * A download that fails in transit is retried with backoff and resumes where it stopped; one whose
+ * bytes do not match their sha256 and size is failed at once, and not retried until a new revision
+ * names the file (ContentRepository.requestNeededFiles).
+ */
+@Processor(QueueName.Content)
+@HandlesJobs(QueueName.Content, JobName.RequestContent, JobName.DownloadContent)
+export class ContentProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ContentProcessor.name);
+
+  constructor(
+    private readonly content: ContentService,
+    private readonly files: ContentRepository,
+    private readonly queue: ContentQueue,
+    private readonly offerVersions: OfferVersionsService,
+    private readonly config: AppConfig,
+    @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
+  ) {
+    super();
+  }
+
+  /** Applies the configured concurrency, and re-derives pending downloads (a Redis that lost its jobs). */
+  async onApplicationBootstrap(): Promise<void> {
+    this.worker.concurrency = this.config.content.concurrency;
+    await this.queue.requestFiles(null);
+  }
+
+  async process(job: Job): Promise<void> {
+    switch (job.name) {
+      case JobName.RequestContent: {
+        const count = await this.content.requestNeededFiles((job.data as RequestContentJob).updateIds);
+        if (count) this.logger.log(`content: ${count} file(s) pending download`);
+        return;
+      }
+      case JobName.DownloadContent:
+        return this.download(job as Job<DownloadContentJob>);
+      default:
+        throw new Error(`no handler for job ${job.name} on ${QueueName.Content}`);
+    }
+  }
+
+  private async download(job: Job<DownloadContentJob>): Promise<void> {
+    const file = await this.files.findFile(job.data.sha256);
+    if (!file || file.status !== 'pending') return;
+    try {
+      if (!(await this.storage.has(file.sha256))) {
+        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset));
+      }
+    } catch (error) {
+      const reason = (error as Error).message;
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (error instanceof ContentVerificationError || lastAttempt) {
+        this.logger.warn(`content: ${file.sha256} from ${file.url} failed: ${reason}`);
+        await this.files.markFailed(file.sha256, error instanceof ContentVerificationError ? `verification failed: ${reason}` : reason);
+        return;
+      }
+      this.logger.log(`content: ${file.sha256}, attempt ${job.attemptsMade + 1} failed (${reason}); will resume`);
+      throw error;
+    }
+    if (!(await this.files.markStored(file.sha256))) {
+      // Forgotten while downloading (clean-up): nothing names it, so it must not linger unaccounted.
+      await this.storage.delete(file.sha256);
+      return;
+    }
+    // After the commit: offers waiting for this file now include its updates.
+    await this.offerVersions.bumpCatalog();
+  }
+}
