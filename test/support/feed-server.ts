@@ -13,7 +13,9 @@ export type FeedAnswer =
   /** Send the body without content-length (chunked), so only counting the bytes can limit it. */
   | { chunked: string }
   /** Close the connection without an answer. */
-  | { reset: true };
+  | { reset: true }
+  /** Start serving the file set at the path (honouring Range), then drop the connection after `bytes` bytes of body. */
+  | { dropAfter: number };
 
 export interface FeedRequest {
   path: string;
@@ -29,6 +31,7 @@ export interface FeedRequest {
 export class FeedServer {
   requests: FeedRequest[] = [];
   private readonly pages = new Map<string, string>();
+  private readonly files = new Map<string, { bytes: Buffer; ranges: boolean }>();
   private readonly open = new Set<ServerResponse>();
   private counts = new Map<string, number>();
   private rule: ((request: FeedRequest) => FeedAnswer | undefined) | null = null;
@@ -55,6 +58,19 @@ export class FeedServer {
   /** Serves `body` (JSON text, or an object to stringify) at `path`. */
   setPage(path: string, body: string | object): void {
     this.pages.set(`/${path.replace(/^\//, '')}`, typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  /**
+   * Serves `bytes` at `path` as a download: with Range support (206, Content-Range) unless
+   * `ranges` is false, when a Range header is ignored and the whole file comes with 200.
+   */
+  setFile(path: string, bytes: Buffer, options: { ranges?: boolean } = {}): void {
+    this.files.set(`/${path.replace(/^\//, '')}`, { bytes, ranges: options.ranges ?? true });
+  }
+
+  /** How many times each path was requested since the last answerWith(). */
+  countFor(path: string): number {
+    return this.requestsFor(path).length;
   }
 
   /** Serves the files of `directory` for paths not set with setPage. */
@@ -93,6 +109,8 @@ export class FeedServer {
     const request = { path, count, headers: req.headers };
     this.requests.push(request);
     const answer = this.rule?.(request);
+    const file = this.files.get(path);
+    if (file && (!answer || 'dropAfter' in answer)) return this.serveFile(req, res, file, answer && 'dropAfter' in answer ? answer.dropAfter : null);
     if (answer) return this.answer(res, answer);
     const body = this.pages.get(path) ?? (await this.fromDirectory(path));
     if (body === undefined) {
@@ -102,8 +120,25 @@ export class FeedServer {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
   }
 
+  private serveFile(req: IncomingMessage, res: ServerResponse, file: { bytes: Buffer; ranges: boolean }, dropAfter: number | null): void {
+    const match = file.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null;
+    const start = match ? Number(match[1]) : 0;
+    const body = file.bytes.subarray(start);
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(body.length), 'accept-ranges': file.ranges ? 'bytes' : 'none' };
+    if (match) headers['content-range'] = `bytes ${start}-${file.bytes.length - 1}/${file.bytes.length}`;
+    res.writeHead(match ? 206 : 200, headers);
+    if (dropAfter === null) {
+      res.end(body);
+      return;
+    }
+    // Half an answer, then the connection dies: the client sees a premature end of the body.
+    res.write(body.subarray(0, dropAfter), () => setImmediate(() => res.socket?.destroy()));
+  }
+
   private answer(res: ServerResponse, answer: FeedAnswer): void {
-    if ('hang' in answer) {
+    if ('dropAfter' in answer) {
+      res.socket?.destroy();
+    } else if ('hang' in answer) {
       this.open.add(res);
     } else if ('stall' in answer) {
       this.open.add(res);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import passport from 'passport';
@@ -43,6 +45,10 @@ export async function createTestEnvironment(extraEnv: Record<string, string> = {
     PATCHGATE_ADMIN_USER: TEST_ADMIN.username,
     PATCHGATE_ADMIN_PASSWORD: TEST_ADMIN.password,
     LOG_LEVEL: 'silent',
+    // Tests that are not about the content store keep the offer's upstream URLs, offered at once;
+    // test/e2e/content*.e2e-spec.ts choose a storing mode. Stored files go under the run's data dir.
+    PATCHGATE_CONTENT_MODE: 'none',
+    PATCHGATE_CONTENT_DIR: join(process.env.PATCHGATE_TEST_DATA_DIR ?? tmpdir(), `${name}-content`),
     ...extraEnv,
   };
   return { databaseUrl: env.DATABASE_URL, redisUrl, redisPrefix: name, env };

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -40,7 +41,8 @@ export class ContentFilesController {
     reply.header('content-type', 'application/octet-stream');
     if (slice) reply.code(206).header('content-range', `bytes ${slice.start}-${slice.end}/${size}`);
     reply.header('content-length', String(slice ? slice.end - slice.start + 1 : size));
-    // HEAD: the same headers, no file opened.
-    await reply.send(request.method === 'HEAD' ? undefined : delivery.open());
+    // HEAD (Fastify's automatic route for this GET): the same headers, no file opened. An empty
+    // stream, because Fastify resets Content-Length to 0 for an undefined HEAD payload.
+    await reply.send(request.method === 'HEAD' ? Readable.from([]) : delivery.open());
   }
 }
