@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { AgentRunner } from '../../src/agent/agent-runner';
 import { StateDir } from '../../src/agent/agent-state';
@@ -10,7 +11,7 @@ import { Role } from '../../src/common/auth/role';
 import { QueueName } from '../../src/infra/queue/queue-names';
 import { ContentService } from '../../src/modules/content/content.service';
 import { approve } from '../factories/approvals.factory';
-import { feedItem, syncFeedItems } from '../factories/catalog.factory';
+import { feedItem, syncFeedItems, syncSampleCatalog } from '../factories/catalog.factory';
 import { createEnrollmentKey, registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { createGroup } from '../factories/groups.factory';
 import { insertUpdate } from '../factories/updates.factory';
@@ -303,6 +304,18 @@ describe('content store: files downloaded once, verified, served to the computer
     }
   });
 
+  it('fetches the files of updates an automatic approval rule approves', async () => {
+    const groupId = await group();
+    const payload = randomBytes(4096);
+    const product = `Content/Rule test ${randomBytes(3).toString('hex')}`;
+    const updateId = await insertUpdate(app.db, { files: [upstreamFile('ruled.bin', payload)], applicability: WINDOWS, products: [product] });
+    const rule = await app.http.post('/api/v1/approval-rules', { name: `content ${product}`, products: [product], groupIds: [groupId] }, { token: admin });
+    expect(rule.status).toBe(201);
+    expect((await app.http.post(`/api/v1/approval-rules/${rule.body.id}/apply`, undefined, { token: admin })).status).toBeLessThan(300);
+    await waitForContent(updateId, groupId, 'stored');
+    expect(requestsFor('ruled.bin')).toHaveLength(1);
+  });
+
   describe('the mode', () => {
     it('is read by every role and set by admins only', async () => {
       const auditor = await userWithRole(app, Role.Auditor, admin);
@@ -337,6 +350,25 @@ describe('content store: files downloaded once, verified, served to the computer
       await eventually(() => app.db.query(`SELECT status FROM content_files WHERE sha256 = $1`, [other.sha256]), (rows) => rows[0]?.status === 'stored');
       expect(storedCopies(other.sha256)).toHaveLength(1);
       feed.answerWith(null);
+      expect((await app.http.put('/api/v1/content/config', { mode: 'on_approval' }, { token: admin })).status).toBe(200);
     });
+  });
+
+  it('stores the sample feed’s payloads from its file:// URLs: the quick start needs no internet', async () => {
+    expect((await syncSampleCatalog(app, admin)).status).toBe('succeeded');
+    const [update]: { update_id: string; files: OfferedFile[] }[] = await app.db.query(
+      `SELECT update_id, files FROM updates
+        WHERE state = 'active' AND jsonb_array_length(files) > 1
+          AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(files) f WHERE f->>'url' NOT LIKE 'file://%')
+        ORDER BY update_id LIMIT 1`,
+    );
+    expect(update).toBeDefined();
+    const groupId = await group();
+    await approve(app, admin, { updateId: update.update_id, groupId, decision: 'install' });
+    await waitForContent(update.update_id, groupId, 'stored');
+    for (const file of update.files) {
+      const stored = readFileSync(join(app.config.content.dir, 'files', file.sha256.slice(0, 2), file.sha256));
+      expect(stored.equals(readFileSync(fileURLToPath(file.url)))).toBe(true);
+    }
   });
 });
