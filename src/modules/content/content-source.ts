@@ -12,11 +12,11 @@ export class ContentSourceError extends Error {}
  * with a Range request. An upstream that ignores Range answers 200 with the whole file: the
  * answer's offset is then 0 and the store starts over.
  */
-export async function openContentSource(url: string, offset: number): Promise<SourceStream> {
+export async function openContentSource(url: string, offset: number, signal?: AbortSignal): Promise<SourceStream> {
   const parsed = new URL(url);
-  if (parsed.protocol === 'file:') return { stream: createReadStream(fileURLToPath(parsed), { start: offset }), offset };
+  if (parsed.protocol === 'file:') return { stream: createReadStream(fileURLToPath(parsed), { start: offset, signal }), offset };
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ContentSourceError(`unsupported URL scheme ${parsed.protocol}`);
-  const response = await fetch(parsed, { redirect: 'follow', headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+  const response = await fetch(parsed, { redirect: 'follow', signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
   const resumed = offset > 0 && response.status === 206 && response.headers.get('content-range')?.startsWith(`bytes ${offset}-`);
   if (!response.ok || (response.status === 206 && !resumed) || !response.body) {
     await response.body?.cancel();

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../../infra/config/app-config';
 import { HandlesJobs } from '../../infra/queue/handles-jobs.decorator';
@@ -13,14 +13,17 @@ import { CONTENT_STORAGE, ContentStorage, ContentVerificationError } from './sto
 
 /**
  * The content queue's consumer: turns requests into downloads, and downloads files into the store.
- * A download that fails in transit is retried with backoff and resumes where it stopped; one whose
- * bytes do not match their sha256 and size is failed at once, and not retried until a new revision
- * names the file (ContentRepository.requestNeededFiles).
+ * A download that fails in transit is retried with backoff and resumes where it stopped (after the
+ * last attempt it is failed until something requests the file again); one whose bytes do not match
+ * their sha256 and size is failed at once, and not retried until a new revision names the file
+ * (ContentRepository.requestNeededFiles). On shutdown, downloads in progress stop and keep their
+ * partial copies; their jobs are retried, or re-derived from PostgreSQL at the next start.
  */
 @Processor(QueueName.Content)
 @HandlesJobs(QueueName.Content, JobName.RequestContent, JobName.DownloadContent)
-export class ContentProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ContentProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ContentProcessor.name);
+  private readonly shutdown = new AbortController();
 
   constructor(
     private readonly content: ContentService,
@@ -37,6 +40,11 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
   async onApplicationBootstrap(): Promise<void> {
     this.worker.concurrency = this.config.content.concurrency;
     await this.queue.requestFiles(null);
+  }
+
+  /** Before the BullMQ worker closes (it waits for the jobs in hand): make those jobs end now. */
+  onModuleDestroy(): void {
+    this.shutdown.abort();
   }
 
   async process(job: Job): Promise<void> {
@@ -58,14 +66,15 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
     if (!file || file.status !== 'pending') return;
     try {
       if (!(await this.storage.has(file.sha256))) {
-        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset));
+        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, this.shutdown.signal));
       }
     } catch (error) {
+      if (this.shutdown.signal.aborted) throw error;
       const reason = (error as Error).message;
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (error instanceof ContentVerificationError || lastAttempt) {
+      const wrongBytes = error instanceof ContentVerificationError;
+      if (wrongBytes || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         this.logger.warn(`content: ${file.sha256} from ${file.url} failed: ${reason}`);
-        await this.files.markFailed(file.sha256, error instanceof ContentVerificationError ? `verification failed: ${reason}` : reason);
+        await this.files.markFailed(file.sha256, wrongBytes ? `verification failed: ${reason}` : reason, wrongBytes);
         return;
       }
       this.logger.log(`content: ${file.sha256}, attempt ${job.attemptsMade + 1} failed (${reason}); will resume`);

@@ -54,8 +54,8 @@ export class ContentRepository {
 
   /**
    * Records the files `mode` needs (of `updateIds`, or of the whole catalog) as pending: new ones,
-   * and failed ones that a revision they have not yet failed from now names (the upstream changed
-   * them). Answers every needed file that is pending, for the caller to enqueue (enqueueing is
+   * and failed ones named by a revision they did not fail verification from (the upstream changed
+   * them, or the failure was in transit). Answers every needed file that is pending, for the caller to enqueue (enqueueing is
    * deduplicated by sha256).
    */
   async requestNeededFiles(mode: ContentMode, updateIds: string[] | null): Promise<string[]> {
@@ -96,12 +96,17 @@ export class ContentRepository {
     return count > 0;
   }
 
-  /** Marks a pending file failed from its current source, which is then not tried again. */
-  async markFailed(sha256: string, error: string): Promise<void> {
+  /**
+   * Marks a pending file failed. A `final` failure (wrong bytes) rules its source out: only a
+   * revision it has not failed from brings it back. Any other failure (the transfer, after every
+   * attempt) comes back at the next request that names the file.
+   */
+  async markFailed(sha256: string, error: string, final: boolean): Promise<void> {
     await this.dataSource.query(
-      `UPDATE content_files SET status = 'failed', error = $2, failed_at = now(), failed_sources = array_append(failed_sources, source::text)
+      `UPDATE content_files SET status = 'failed', error = $2, failed_at = now(),
+              failed_sources = CASE WHEN $3 THEN array_append(failed_sources, source::text) ELSE failed_sources END
         WHERE sha256 = $1 AND status = 'pending'`,
-      [sha256, error.slice(0, 2000)],
+      [sha256, error.slice(0, 2000), final],
     );
   }
 

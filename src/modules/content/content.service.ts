@@ -91,7 +91,11 @@ export class ContentService {
       await this.storage.delete(file.sha256);
       bytes += file.size;
     }
-    if (taken.length) this.logger.log(`content: deleted ${taken.length} unneeded file(s), ${bytes} bytes`);
+    if (taken.length) {
+      this.logger.log(`content: deleted ${taken.length} unneeded file(s), ${bytes} bytes`);
+      // An approval made while this ran may need a file just deleted: have the worker re-derive.
+      await this.queue.requestFiles(null);
+    }
     return { deleted: taken.length, bytes };
   }
 }
