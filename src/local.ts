@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     console.log(`\nPatchgate is running at ${url}`);
     console.log(`  API docs: ${url}/api/docs`);
     if (sampleSync) console.log(`  Sample catalog: syncing ${sampleSync.url} (sync run ${sampleSync.syncRunId})`);
+    console.log(`  Update files: stored in ${config.content.dir} (docs/content.md)`);
     printFirstAdmin(started.firstAdmin, url);
     if (!started.firstAdmin) console.log(`  Admin user: ${config.adminUser} (created on an earlier start)`);
     console.log('Press Ctrl-C to stop.');

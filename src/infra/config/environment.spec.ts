@@ -17,6 +17,12 @@ describe(AppConfig.name, () => {
     expect(config.sync).toEqual({ httpTimeoutMs: 30_000, httpAttempts: 3, retryDelayMs: 1000, maxPageBytes: 64 * 1024 * 1024 });
   });
 
+  it('stores content on approval by default, under the data dir, with links on the request host', () => {
+    const config = AppConfig.fromEnvironment({ ...base, PATCHGATE_DATA_DIR: '/var/lib/patchgate', PATCHGATE_PUBLIC_URL: '' });
+    expect(config.content).toEqual({ initialMode: 'on_approval', dir: '/var/lib/patchgate/content', publicUrl: null, concurrency: 4, attempts: 5, retryDelayMs: 5000 });
+    expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_PUBLIC_URL: 'https://pg.example.com/' }).content.publicUrl).toBe('https://pg.example.com');
+  });
+
   it('turns the sample feed on by default in local mode', () => {
     expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_LOCAL_MODE: '1' }).sampleFeed).toBe(true);
   });
@@ -33,6 +39,10 @@ describe(AppConfig.name, () => {
     ['PATCHGATE_SYNC_HTTP_TIMEOUT_MS', '10'],
     ['PATCHGATE_SYNC_HTTP_ATTEMPTS', '0'],
     ['PATCHGATE_SYNC_MAX_PAGE_BYTES', '64MiB'],
+    ['PATCHGATE_CONTENT_MODE', 'always'],
+    ['PATCHGATE_PUBLIC_URL', 'patchgate.example.com'],
+    ['PATCHGATE_PUBLIC_URL', 'https://patchgate.example.com/?x=1'],
+    ['PATCHGATE_CONTENT_CONCURRENCY', '0'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(ConfigurationError);
     expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(new RegExp(name));

@@ -92,7 +92,9 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(1)
   PATCHGATE_CONTENT_DIR?: string;
 
-  @IsOptional() @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'PATCHGATE_PUBLIC_URL must be an http(s) URL without query or fragment' })
+  // Empty (as a compose file passes an unset variable) means unset.
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'PATCHGATE_PUBLIC_URL must be an http(s) URL without query or fragment' })
   PATCHGATE_PUBLIC_URL?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(64)
