@@ -11,14 +11,15 @@ import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { GroupsRepository } from '../groups/groups.repository';
 import { Decision, DecisionOrNone } from './approval-decision';
 import { actorOf } from './approval-log/approval-log-actor';
-import { NewLogEntry } from './approval-log/approval-log-entry';
+import { ApprovalLogRecord, NewLogEntry } from './approval-log/approval-log-entry';
 import { toLogEntryDto } from './approval-log/approval-log-entry.mapper';
 import { ApprovalLogWriter } from './approval-log/approval-log.writer';
 import { ApprovalFilter, ApprovalListKey, ApprovalsRepository, pairKey, UpdateForApproval } from './approvals.repository';
 import { ApprovalChangeDto, ApprovalDto, SetApprovalDto } from './dto/set-approval.dto';
 import { ApprovalEntity } from './entities/approval.entity';
 
-export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; updateTitle: string }, content: ContentState | null): ApprovalDto => ({
+/** `content`: the update's content state (ContentService.contentStatesOf); null until known. */
+export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; updateTitle: string }, content: ContentState | null = null): ApprovalDto => ({
   updateId: a.updateId,
   updateTitle: names.updateTitle,
   groupId: a.groupId,
@@ -125,19 +126,20 @@ export class ApprovalsService {
       await this.groups.bumpApprovalVersions(manager, changed.map((r) => r.group.id));
       const written = await this.log.append(manager, changed.map((r) => r.entry!));
       let next = 0;
-      return results.map((r) => ({ ...r, entry: r.entry ? written[next++] : null, title: r.approval ? updates.get(r.approval.updateId)!.title : '' }));
+      return results.map((r): ApprovalChangeDto => {
+        const entry: ApprovalLogRecord | null = r.entry ? written[next++] : null;
+        return {
+          approval: r.approval ? toApprovalDto(r.approval, { groupName: r.group.name, updateTitle: updates.get(r.approval.updateId)!.title }) : null,
+          logEntry: entry ? toLogEntryDto(entry) : null,
+        };
+      });
     });
     // After the commit: a check-in that raced the change recomputes on its next call, and the
     // worker (in a storing content mode) fetches the files of new installs.
     await this.offerVersions.bumpGroups(changedGroups);
     await this.contentQueue.requestFiles(newInstalls);
-    const states = await this.content.contentStatesOf(answer.map((r) => r.approval ?? { updateId: '', decision: 'none' }));
-    return answer.map(
-      (r, i): ApprovalChangeDto => ({
-        approval: r.approval ? toApprovalDto(r.approval, { groupName: r.group.name, updateTitle: r.title }, states[i]) : null,
-        logEntry: r.entry ? toLogEntryDto(r.entry) : null,
-      }),
-    );
+    const states = await this.content.contentStatesOf(answer.map((r) => r.approval));
+    return answer.map((r, i) => (r.approval ? { ...r, approval: { ...r.approval, content: states[i] } } : r));
   }
 
   /** The checks that need no database: shape of the decision, deadline, flags and reason. */

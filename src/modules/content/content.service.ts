@@ -60,14 +60,14 @@ export class ContentService {
   }
 
   /**
-   * The content state of each install approval's update (`null` for other decisions, and in mode
-   * `none`, where nothing is stored).
+   * The content state of each install approval's update (`null` for other decisions, for a null
+   * entry, and in mode `none`, where nothing is stored).
    */
-  async contentStatesOf(approvals: { updateId: string; decision: string }[]): Promise<(ContentState | null)[]> {
-    const installs = approvals.filter((a) => a.decision === 'install');
+  async contentStatesOf(approvals: ({ updateId: string; decision: string } | null)[]): Promise<(ContentState | null)[]> {
+    const installs = approvals.filter((a) => a?.decision === 'install').map((a) => a!.updateId);
     if (!installs.length || !isStoringMode(await this.mode())) return approvals.map(() => null);
-    const states = await this.files.findContentStates([...new Set(installs.map((a) => a.updateId))]);
-    return approvals.map((a) => (a.decision === 'install' ? (states.get(a.updateId) ?? 'pending') : null));
+    const states = await this.files.findContentStates([...new Set(installs)]);
+    return approvals.map((a) => (a?.decision === 'install' ? (states.get(a.updateId) ?? 'pending') : null));
   }
 
   /** The worker's side of a content request: record what the mode needs and enqueue its downloads. */
