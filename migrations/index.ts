@@ -9,6 +9,7 @@ import { CreateApprovalsAndApprovalLog1763780330000 } from './1763780330000-Crea
 import { CreateApprovalRules1763780340000 } from './1763780340000-CreateApprovalRules';
 import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallStates';
 import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
+import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   CreateApprovalRules1763780340000,
   CreateInstallStates1763780400000,
   CreateAuditEvents1763780500000,
+  CreateMaintenance1763792000000,
 ];

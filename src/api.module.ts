@@ -11,6 +11,7 @@ import { SyncModule } from './modules/catalog/sync/sync.module';
 import { ComputersModule } from './modules/computers/computers.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { HealthModule } from './modules/health/health.module';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SettingsModule } from './modules/settings/settings.module';
 import { SigningModule } from './modules/signing/signing.module';
@@ -40,6 +41,7 @@ export class ApiModule {
         CheckInModule,
         StatusModule,
         ReportsModule,
+        MaintenanceModule,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ReportedState } from './install-state';
 
 export interface StoredStatusEvent {
@@ -63,16 +63,12 @@ export class StatusRepository {
     });
   }
 
-  /** Deletes history older than the cutoff in bounded batches, so no long lock is held. */
-  async pruneHistory(olderThan: Date, batchSize = 10_000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const result: [unknown[], number] = await this.dataSource.query(
-        `DELETE FROM status_events WHERE id IN (SELECT id FROM status_events WHERE received_at < $1 LIMIT $2)`,
-        [olderThan, batchSize],
-      );
-      total += result[1];
-      if (result[1] < batchSize) return total;
-    }
+  /** Deletes up to `limit` history events received before the cutoff, oldest first; answers how many. */
+  async pruneHistoryBatch(manager: EntityManager, olderThan: Date, limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await manager.query(
+      `DELETE FROM status_events WHERE id IN (SELECT id FROM status_events WHERE received_at < $1 ORDER BY received_at LIMIT $2)`,
+      [olderThan, limit],
+    );
+    return deleted;
   }
 }
