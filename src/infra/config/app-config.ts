@@ -21,10 +21,15 @@ export class AppConfig {
   readonly runMigrations: boolean;
   /** How the catalog sync reads its upstream: per-request time limit, attempts, page size cap. */
   readonly sync: { httpTimeoutMs: number; httpAttempts: number; retryDelayMs: number; maxPageBytes: number };
-  /** Status events older than this are pruned from the history (the current state stays). */
+  /**
+   * Seeds the maintenance setting `statusHistoryDays` on the first start with maintenance; the
+   * maintenance configuration (PUT /api/v1/maintenance/config) rules after that.
+   */
   readonly statusHistoryDays: number;
   /** Audit events older than this many days are pruned daily; null (the default): kept forever. */
   readonly auditEventRetentionDays: number | null;
+  /** Bearer token GET /metrics requires; null: /metrics is open (bind or firewall it). */
+  readonly metricsToken: string | null;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
 
@@ -54,6 +59,7 @@ export class AppConfig {
     };
     this.statusHistoryDays = env.PATCHGATE_STATUS_HISTORY_DAYS ?? 180;
     this.auditEventRetentionDays = env.PATCHGATE_AUDIT_EVENT_RETENTION_DAYS ?? null;
+    this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
     this.localMode = localMode;
   }
 

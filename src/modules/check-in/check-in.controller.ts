@@ -3,6 +3,7 @@ import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nest
 import { FastifyReply } from 'fastify';
 import { ComputerOnly } from '../../common/auth/access.decorators';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';
 
@@ -12,7 +13,10 @@ export const KEY_ID_HEADER = 'x-patchgate-key-id';
 @ApiTags('client')
 @Controller('client/v1/checkin')
 export class CheckInController {
-  constructor(private readonly checkIns: CheckInService) {}
+  constructor(
+    private readonly checkIns: CheckInService,
+    private readonly metrics: RequestMetrics,
+  ) {}
 
   /**
    * The computer's offer, signed (Ed25519 over the exact body bytes). With the ETag of its last
@@ -33,9 +37,11 @@ export class CheckInController {
     const answer = await this.checkIns.checkIn(computer.computerId, dto, ifNoneMatch);
     reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
     if (answer.kind === 'not-modified') {
+      this.metrics.checkInNotModified.inc();
       await reply.code(304).send();
       return;
     }
+    this.metrics.checkInAnswered.inc();
     await reply
       .code(200)
       .header('content-type', 'application/json; charset=utf-8')

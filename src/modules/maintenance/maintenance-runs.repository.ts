@@ -73,12 +73,4 @@ export class MaintenanceRunsRepository {
       [id, outcome.status, outcome.error ?? null],
     );
   }
-
-  /** When the last run succeeded, for the metrics. */
-  async lastSuccessAt(): Promise<Date | null> {
-    const rows: { at: Date }[] = await this.dataSource.query(
-      `SELECT finished_at AS at FROM maintenance_runs WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1`,
-    );
-    return rows[0]?.at ?? null;
-  }
 }

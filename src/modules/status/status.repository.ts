@@ -34,9 +34,10 @@ export class StatusRepository {
   /**
    * Stores a batch in one transaction: every event into the history, and the newest per
    * (computer, update) into the current state unless a report with a higher seq is already there.
-   * Events of computers deleted meanwhile are dropped. Returns the computers whose state changed.
+   * Events of computers deleted meanwhile are dropped. Returns how many events the history got and
+   * the computers whose state changed.
    */
-  persist(events: StoredStatusEvent[]): Promise<string[]> {
+  persist(events: StoredStatusEvent[]): Promise<{ stored: number; changed: string[] }> {
     const newest = new Map<string, StoredStatusEvent>();
     for (const event of events) {
       const key = `${event.computerId}/${event.updateId}`;
@@ -44,9 +45,11 @@ export class StatusRepository {
       if (!kept || kept.seq < event.seq) newest.set(key, event);
     }
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO status_events (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
-         SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id)`,
+      const [{ stored }]: { stored: number }[] = await manager.query(
+        `WITH stored AS (
+           INSERT INTO status_events (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
+           SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id) RETURNING 1)
+         SELECT count(*)::int AS stored FROM stored`,
         columns(events),
       );
       const changed: { computer_id: string }[] = await manager.query(
@@ -59,7 +62,7 @@ export class StatusRepository {
          RETURNING computer_id`,
         columns([...newest.values()]),
       );
-      return [...new Set(changed.map((row) => row.computer_id))];
+      return { stored, changed: [...new Set(changed.map((row) => row.computer_id))] };
     });
   }
 
