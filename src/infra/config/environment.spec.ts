@@ -15,6 +15,7 @@ describe(AppConfig.name, () => {
     expect(config.sampleFeed).toBe(false);
     expect(config.localMode).toBe(false);
     expect(config.sync).toEqual({ httpTimeoutMs: 30_000, httpAttempts: 3, retryDelayMs: 1000, maxPageBytes: 64 * 1024 * 1024 });
+    expect(config.metricsToken).toBeNull();
   });
 
   it('turns the sample feed on by default in local mode', () => {
@@ -28,6 +29,7 @@ describe(AppConfig.name, () => {
     ['REDIS_URL', 'http://x'],
     ['JWT_SECRET', 'short'],
     ['PATCHGATE_SAMPLE_FEED', 'maybe'],
+    ['PATCHGATE_METRICS_TOKEN', 'too-short'],
     ['LOG_LEVEL', 'loud'],
     ['PATCHGATE_ADMIN_PASSWORD', 'short'],
     ['PATCHGATE_SYNC_HTTP_TIMEOUT_MS', '10'],

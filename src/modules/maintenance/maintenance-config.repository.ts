@@ -26,14 +26,18 @@ export class MaintenanceConfigRepository {
     await this.dataSource.query('UPDATE maintenance_config SET status_history_days = $1 WHERE id = 1 AND status_history_days IS NULL', [days]);
   }
 
+  /** In a transaction: the admin's audit event commits with the change. */
   async save(settings: MaintenanceSettings, by: string): Promise<StoredMaintenanceConfig> {
-    await this.dataSource.query(
-      `UPDATE maintenance_config SET schedule = $1, decline_superseded_after_days = $2, decline_expired = $3, remove_computers_after_days = $4,
-              status_history_days = $5, vacuum = $6, batch_size = $7, updated_at = now(), updated_by = $8 WHERE id = 1`,
-      [
-        settings.schedule, settings.declineSupersededAfterDays, settings.declineExpired, settings.removeComputersAfterDays,
-        settings.statusHistoryDays, settings.vacuum, settings.batchSize, by,
-      ],
+    const values = [
+      settings.schedule, settings.declineSupersededAfterDays, settings.declineExpired, settings.removeComputersAfterDays,
+      settings.statusHistoryDays, settings.vacuum, settings.batchSize, by,
+    ];
+    await this.dataSource.transaction((manager) =>
+      manager.query(
+        `UPDATE maintenance_config SET schedule = $1, decline_superseded_after_days = $2, decline_expired = $3, remove_computers_after_days = $4,
+                status_history_days = $5, vacuum = $6, batch_size = $7, updated_at = now(), updated_by = $8 WHERE id = 1`,
+        values,
+      ),
     );
     return this.find();
   }
