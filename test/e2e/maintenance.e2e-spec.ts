@@ -237,16 +237,27 @@ describe('maintenance', () => {
   });
 
   describe('the maintenance log', () => {
-    it('keeps a row per run with counts per task, readable by auditors, not by approvers', async () => {
+    it('keeps a row per run with counts per task, newest first, readable by auditors, not by approvers', async () => {
+      // Enough earlier runs that the log's order must be numeric (10 after 9), not textual.
+      await app.db.query(
+        `INSERT INTO maintenance_runs (trigger, status, settings, queued_at, finished_at)
+         SELECT 'scheduled', 'succeeded', '{}', now(), now() FROM generate_series(1, 12) n`,
+      );
       await configure({});
       const run = await runMaintenance();
       expect(run).toMatchObject({ status: 'succeeded', attempts: 1, error: null });
       expect(run.tasks.map((t) => t.task)).toEqual(['declineSuperseded', 'declineExpired', 'removeStaleComputers', 'pruneStatusHistory', 'vacuum']);
-      const list = await app.http.get('/api/v1/maintenance/runs?limit=2', { token: auditor });
+      const list = await app.http.get('/api/v1/maintenance/runs?limit=5', { token: auditor });
       expect(list.status).toBe(200);
       expect(list.body.items[0]).toMatchObject({ id: run.id, trigger: 'manual', requestedBy: 'admin' });
-      const next = await app.http.get(`/api/v1/maintenance/runs?limit=2&cursor=${list.body.nextCursor}`, { token: auditor });
-      expect(next.body.items.map((r: RunBody) => r.id)).not.toContain(run.id);
+      const listed: string[] = [];
+      for (let cursor: string | null = ''; cursor !== null; ) {
+        const page = await app.http.get(`/api/v1/maintenance/runs?limit=5${cursor ? `&cursor=${cursor}` : ''}`, { token: auditor });
+        listed.push(...page.body.items.map((r: RunBody) => r.id));
+        cursor = page.body.nextCursor;
+      }
+      const stored: { id: string }[] = await app.db.query('SELECT id FROM maintenance_runs ORDER BY seq DESC');
+      expect(listed).toEqual(stored.map((r) => r.id));
       expect((await app.http.get(`/api/v1/maintenance/runs/${run.id}`, { token: auditor })).body.id).toBe(run.id);
       expect((await app.http.get('/api/v1/maintenance/runs', { token: approver })).status).toBe(403);
       expect((await app.http.post('/api/v1/maintenance/runs', undefined, { token: auditor })).status).toBe(403);

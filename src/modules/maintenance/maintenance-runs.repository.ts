@@ -27,13 +27,14 @@ export class MaintenanceRunsRepository {
 
   /** Runs not yet over, oldest first (at most one, by the unique index). */
   findUnfinished(): Promise<MaintenanceRun[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM maintenance_runs WHERE status IN ('queued', 'running') ORDER BY seq`);
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM maintenance_runs r WHERE status IN ('queued', 'running') ORDER BY r.seq`);
   }
 
   /** Newest first; `afterSeq` is the seq of the previous page's last row. */
   listPage(limit: number, afterSeq?: string): Promise<MaintenanceRun[]> {
     return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM maintenance_runs WHERE $1::bigint IS NULL OR seq < $1::bigint ORDER BY seq DESC LIMIT $2`,
+      // r.seq: the bigint column, not the text `seq` of the select list.
+      `SELECT ${COLUMNS} FROM maintenance_runs r WHERE $1::bigint IS NULL OR r.seq < $1::bigint ORDER BY r.seq DESC LIMIT $2`,
       [afterSeq ?? null, limit],
     );
   }
