@@ -252,8 +252,11 @@ describe('maintenance', () => {
       expect(list.body.items[0]).toMatchObject({ id: run.id, trigger: 'manual', requestedBy: 'admin' });
       const listed: string[] = [];
       for (let cursor: string | null = ''; cursor !== null; ) {
-        const page = await app.http.get(`/api/v1/maintenance/runs?limit=5${cursor ? `&cursor=${cursor}` : ''}`, { token: auditor });
-        listed.push(...page.body.items.map((r: RunBody) => r.id));
+        const page: { body: { items: RunBody[]; nextCursor: string | null } } = await app.http.get(
+          `/api/v1/maintenance/runs?limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: auditor },
+        );
+        listed.push(...page.body.items.map((r) => r.id));
         cursor = page.body.nextCursor;
       }
       const stored: { id: string }[] = await app.db.query('SELECT id FROM maintenance_runs ORDER BY seq DESC');
