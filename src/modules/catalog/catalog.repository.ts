@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { NEEDED_STATES } from '../status/install-state';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { NEEDED_STATES } from '../status/install-state';
 import { UpdateRevisionEntity } from './entities/update-revision.entity';
 import { UpdateEntity } from './entities/update.entity';
 import { Classification, Severity, UpdateState } from './update-revision';
@@ -18,6 +18,13 @@ export interface UpdateFilter {
 
 /** Sort key of the catalog list: newest first, ties by id. */
 export type UpdateListKey = [releasedAt: string, updateId: string];
+
+/** An update a maintenance task is about to decline (its row locked). */
+export interface DeclineCandidate {
+  updateId: string;
+  currentRevision: number;
+  supersededBy?: string;
+}
 
 @Injectable()
 export class CatalogRepository {
@@ -139,12 +146,6 @@ export class CatalogRepository {
       [limit],
     );
   }
-}
-
-export interface DeclineCandidate {
-  updateId: string;
-  currentRevision: number;
-  supersededBy?: string;
 }
 
 /**

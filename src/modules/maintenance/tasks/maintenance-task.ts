@@ -46,15 +46,13 @@ export enum MaintenanceTaskName {
   Vacuum = 'vacuum',
 }
 
-/**
- * The order tasks run in: declines and removals first, so the vacuum that ends the run reclaims
- * what they freed. The next task (deleting stored content no approval needs any more) goes before Vacuum.
- */
+/** The order tasks run in: declines and removals first, so the vacuum that ends the run reclaims what they freed. */
 export const MAINTENANCE_TASK_ORDER: MaintenanceTaskName[] = [
   MaintenanceTaskName.DeclineSuperseded,
   MaintenanceTaskName.DeclineExpired,
   MaintenanceTaskName.RemoveStaleComputers,
   MaintenanceTaskName.PruneStatusHistory,
+  // Slot: delete stored content files no approval needs any more (content store), here, before the vacuum.
   MaintenanceTaskName.Vacuum,
 ];
 
