@@ -279,6 +279,18 @@ describe('maintenance', () => {
     });
   });
 
+  it('the one processor of the maintenance queue runs schedule ticks and the audit retention job', async () => {
+    await configure({});
+    const queue = app.worker!.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
+    const tick = await queue.add(JobName.ScheduledMaintenance, {});
+    const retention = await queue.add(JobName.PruneAuditEvents, {});
+    await eventually(async () => [await tick.getState(), await retention.getState()], (states) => states.every((s) => s === 'completed'));
+    const [latest] = (await app.http.get<{ items: (RunBody & { trigger: string })[] }>('/api/v1/maintenance/runs?limit=1', { token: admin })).body.items;
+    expect(latest.trigger).toBe('scheduled');
+    expect((await eventually(() => getRun(latest.id), (run) => run.status !== 'queued' && run.status !== 'running')).status).toBe('succeeded');
+    expect((await queue.getJob(retention.id!))!.returnvalue).toMatchObject({ deleted: 0, olderThan: null });
+  });
+
   it('an interrupted run resumes on the next attempt, after its last committed batch, with correct totals', async () => {
     const pc = await registerComputer(app, admin);
     const updateId = await insertUpdate(app.db);

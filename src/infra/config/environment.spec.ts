@@ -16,6 +16,7 @@ describe(AppConfig.name, () => {
     expect(config.localMode).toBe(false);
     expect(config.sync).toEqual({ httpTimeoutMs: 30_000, httpAttempts: 3, retryDelayMs: 1000, maxPageBytes: 64 * 1024 * 1024 });
     expect(config.metricsToken).toBeNull();
+    expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_METRICS_TOKEN: '' }).metricsToken).toBeNull();
   });
 
   it('turns the sample feed on by default in local mode', () => {

@@ -86,7 +86,9 @@ export class Environment {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(36500)
   PATCHGATE_AUDIT_EVENT_RETENTION_DAYS?: number;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
+  /** Empty counts as unset, as docker-compose passes an unset variable through. */
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString()
+  @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
   PATCHGATE_METRICS_TOKEN?: string;
 }
 
