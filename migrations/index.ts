@@ -10,6 +10,7 @@ import { CreateApprovalRules1763780340000 } from './1763780340000-CreateApproval
 import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallStates';
 import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
+import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS = [
   CreateInstallStates1763780400000,
   CreateAuditEvents1763780500000,
   CreateContent1763790000000,
+  CreateMaintenance1763792000000,
 ];

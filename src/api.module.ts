@@ -12,6 +12,8 @@ import { ComputersModule } from './modules/computers/computers.module';
 import { ContentModule } from './modules/content/content.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { HealthModule } from './modules/health/health.module';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SettingsModule } from './modules/settings/settings.module';
 import { SigningModule } from './modules/signing/signing.module';
@@ -26,6 +28,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         CoreModule.forRoot(config),
+        MetricsModule,
         AuthModule,
         UsersModule,
         HealthModule,
@@ -42,6 +45,7 @@ export class ApiModule {
         StatusModule,
         ReportsModule,
         ContentModule,
+        MaintenanceModule,
       ],
     };
   }

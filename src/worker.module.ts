@@ -4,7 +4,7 @@ import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/app-config';
 import { JobHandlerCheck } from './infra/queue/job-handler.check';
 import { ApprovalRulesWorkerModule } from './modules/approvals/rules/approval-rules-worker.module';
-import { AuditWorkerModule } from './modules/audit/audit-worker.module';
+import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
 import { SyncWorkerModule } from './modules/catalog/sync/sync-worker.module';
 import { ContentWorkerModule } from './modules/content/content-worker.module';
 import { StatusWorkerModule } from './modules/status/status-worker.module';
@@ -20,8 +20,8 @@ export class WorkerModule {
         SyncWorkerModule,
         ApprovalRulesWorkerModule,
         StatusWorkerModule,
-        AuditWorkerModule,
         ContentWorkerModule,
+        MaintenanceWorkerModule,
         DiscoveryModule,
       ],
       providers: [JobHandlerCheck],

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Role } from '../../src/common/auth/role';
 import { entryHash, GENESIS_HASH } from '../../src/modules/approvals/approval-log/approval-log-entry';
-import { AUDIT_RETENTION_SCHEDULER_ID, AuditRetentionProcessor } from '../../src/modules/audit/audit-retention.processor';
+import { AUDIT_RETENTION_SCHEDULER_ID, AuditRetention } from '../../src/modules/audit/audit-retention.service';
 import { ALL_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
 import { approve } from '../factories/approvals.factory';
 import { createGroup } from '../factories/groups.factory';
@@ -292,8 +292,8 @@ describe('audit', () => {
       await app.db.query(
         `INSERT INTO audit_events (at, actor_type, action, result) SELECT now() - interval '40 days', 'anonymous', 'old', 'success' FROM generate_series(1, 12)`,
       );
-      const processor = app.worker!.get(AuditRetentionProcessor, { strict: false });
-      const outcome = await processor.run();
+      const retention = app.worker!.get(AuditRetention, { strict: false });
+      const outcome = await retention.run();
       expect(outcome.deleted).toBe(12);
       expect(await eventsWhere(`action = 'old'`)).toEqual([]);
       expect((await eventsWhere(`action = 'POST /api/v1/groups'`)).length).toBeGreaterThan(0);

@@ -21,7 +21,10 @@ export class AppConfig {
   readonly runMigrations: boolean;
   /** How the catalog sync reads its upstream: per-request time limit, attempts, page size cap. */
   readonly sync: { httpTimeoutMs: number; httpAttempts: number; retryDelayMs: number; maxPageBytes: number };
-  /** Status events older than this are pruned from the history (the current state stays). */
+  /**
+   * Seeds the maintenance setting `statusHistoryDays` on the first start with maintenance; the
+   * maintenance configuration (PUT /api/v1/maintenance/config) rules after that.
+   */
   readonly statusHistoryDays: number;
   /** Audit events older than this many days are pruned daily; null (the default): kept forever. */
   readonly auditEventRetentionDays: number | null;
@@ -31,6 +34,8 @@ export class AppConfig {
    * download queue's concurrency, attempts and first retry delay.
    */
   readonly content: { initialMode: 'none' | 'on_approval' | 'all'; dir: string; publicUrl: string | null; concurrency: number; attempts: number; retryDelayMs: number };
+  /** Bearer token GET /metrics requires; null: /metrics is open (bind or firewall it). */
+  readonly metricsToken: string | null;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
 
@@ -68,6 +73,7 @@ export class AppConfig {
       attempts: env.PATCHGATE_CONTENT_ATTEMPTS ?? 5,
       retryDelayMs: env.PATCHGATE_CONTENT_RETRY_DELAY_MS ?? 5000,
     };
+    this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
     this.localMode = localMode;
   }
 

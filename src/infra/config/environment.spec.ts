@@ -15,6 +15,8 @@ describe(AppConfig.name, () => {
     expect(config.sampleFeed).toBe(false);
     expect(config.localMode).toBe(false);
     expect(config.sync).toEqual({ httpTimeoutMs: 30_000, httpAttempts: 3, retryDelayMs: 1000, maxPageBytes: 64 * 1024 * 1024 });
+    expect(config.metricsToken).toBeNull();
+    expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_METRICS_TOKEN: '' }).metricsToken).toBeNull();
   });
 
   it('stores content on approval by default, under the data dir, with links on the request host', () => {
@@ -34,6 +36,7 @@ describe(AppConfig.name, () => {
     ['REDIS_URL', 'http://x'],
     ['JWT_SECRET', 'short'],
     ['PATCHGATE_SAMPLE_FEED', 'maybe'],
+    ['PATCHGATE_METRICS_TOKEN', 'too-short'],
     ['LOG_LEVEL', 'loud'],
     ['PATCHGATE_ADMIN_PASSWORD', 'short'],
     ['PATCHGATE_SYNC_HTTP_TIMEOUT_MS', '10'],

@@ -105,6 +105,10 @@ export class Environment {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
   PATCHGATE_CONTENT_RETRY_DELAY_MS?: number;
+  /** Empty counts as unset, as docker-compose passes an unset variable through. */
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString()
+  @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
+  PATCHGATE_METRICS_TOKEN?: string;
 }
 
 export class ConfigurationError extends Error {
@@ -130,7 +134,7 @@ const ENVIRONMENT_KEYS = new Set([
   'PATCHGATE_ADMIN_PASSWORD', 'JWT_SECRET', 'JWT_EXPIRES_IN_SECONDS', 'PATCHGATE_SAMPLE_FEED', 'LOG_LEVEL',
   'PATCHGATE_REDIS_PREFIX', 'PATCHGATE_RUN_MIGRATIONS',
   'PATCHGATE_SYNC_HTTP_TIMEOUT_MS', 'PATCHGATE_SYNC_HTTP_ATTEMPTS', 'PATCHGATE_SYNC_RETRY_DELAY_MS', 'PATCHGATE_SYNC_MAX_PAGE_BYTES', 'PATCHGATE_STATUS_HISTORY_DAYS',
-  'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS',
+  'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS', 'PATCHGATE_METRICS_TOKEN',
   'PATCHGATE_CONTENT_MODE', 'PATCHGATE_CONTENT_DIR', 'PATCHGATE_PUBLIC_URL', 'PATCHGATE_CONTENT_CONCURRENCY', 'PATCHGATE_CONTENT_ATTEMPTS',
   'PATCHGATE_CONTENT_RETRY_DELAY_MS',
 ]);

@@ -2,12 +2,13 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
 import { AuditLogsRepository } from './audit-logs.repository';
-import { AuditRetentionProcessor } from './audit-retention.processor';
+import { AuditRetention } from './audit-retention.service';
 import { AuditTrailModule } from './events/audit-trail.module';
 
-/** Worker side of auditing: the daily retention and chain-head job. */
+/** Worker side of auditing: the daily retention and chain-head job (run by MaintenanceProcessor). */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.Maintenance }), AuditTrailModule],
-  providers: [AuditLogsRepository, AuditRetentionProcessor],
+  providers: [AuditLogsRepository, AuditRetention],
+  exports: [AuditRetention],
 })
 export class AuditWorkerModule {}

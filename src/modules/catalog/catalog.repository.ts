@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { NEEDED_STATES } from '../status/install-state';
 import { UpdateRevisionEntity } from './entities/update-revision.entity';
 import { UpdateEntity } from './entities/update.entity';
 import { Classification, Severity, UpdateState } from './update-revision';
@@ -17,6 +18,13 @@ export interface UpdateFilter {
 
 /** Sort key of the catalog list: newest first, ties by id. */
 export type UpdateListKey = [releasedAt: string, updateId: string];
+
+/** An update a maintenance task is about to decline (its row locked). */
+export interface DeclineCandidate {
+  updateId: string;
+  currentRevision: number;
+  supersededBy?: string;
+}
 
 @Injectable()
 export class CatalogRepository {
@@ -91,11 +99,51 @@ export class CatalogRepository {
     return manager.getRepository(UpdateEntity).createQueryBuilder('u').setLock('pessimistic_write').where('u.update_id = :updateId', { updateId }).getOne();
   }
 
-  async markDeclined(manager: EntityManager, updateId: string, by: string, reason: string): Promise<void> {
+  markDeclined(manager: EntityManager, updateId: string, by: string, reason: string): Promise<void> {
+    return this.markAllDeclined(manager, [{ updateId, reason }], by);
+  }
+
+  async markAllDeclined(manager: EntityManager, declines: { updateId: string; reason: string }[], by: string): Promise<void> {
     await manager.query(
-      `UPDATE updates SET declined_at = now(), declined_by = $2, decline_reason = $3, changed_at = now(),
-              change_seq = nextval('catalog_change_seq') WHERE update_id = $1`,
-      [updateId, by, reason],
+      `UPDATE updates u SET declined_at = now(), declined_by = $3, decline_reason = d.reason, changed_at = now(),
+              change_seq = nextval('catalog_change_seq')
+         FROM unnest($1::uuid[], $2::text[]) AS d(update_id, reason) WHERE u.update_id = d.update_id`,
+      [declines.map((d) => d.updateId), declines.map((d) => d.reason), by],
+    );
+  }
+
+  /**
+   * Up to `limit` undeclined updates that a current update (active, not declined) has superseded
+   * since before `supersededBefore` (the sync time of the superseding update's first revision that
+   * names them), and that no computer still needs: no computer in service reports them downloaded,
+   * failed or installed pending a reboot (WSUS's "needed" count). Locked, for declining in `manager`'s transaction.
+   */
+  findSupersededUnneeded(manager: EntityManager, supersededBefore: Date, limit: number): Promise<DeclineCandidate[]> {
+    return manager.query(
+      `SELECT a.update_id AS "updateId", a.current_revision AS "currentRevision", s.update_id AS "supersededBy"
+         FROM updates a
+         CROSS JOIN LATERAL (
+           SELECT b.update_id FROM updates b
+            WHERE b.supersedes @> ARRAY[a.update_id] AND b.state = 'active' AND b.declined_at IS NULL
+              AND (SELECT min(r.synced_at) FROM update_revisions r
+                    WHERE r.update_id = b.update_id AND r.document->'supersedes' ? a.update_id::text) < $1
+            LIMIT 1) s
+        WHERE a.declined_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM install_states i JOIN computers c ON c.id = i.computer_id AND c.revoked_at IS NULL
+                           WHERE i.update_id = a.update_id AND i.state = ANY($3))
+        ORDER BY a.update_id
+        LIMIT $2
+        FOR UPDATE OF a SKIP LOCKED`,
+      [supersededBefore, limit, NEEDED_STATES],
+    );
+  }
+
+  /** Up to `limit` expired updates not yet declined, locked for declining in `manager`'s transaction. */
+  findExpiredUndeclined(manager: EntityManager, limit: number): Promise<DeclineCandidate[]> {
+    return manager.query(
+      `SELECT update_id AS "updateId", current_revision AS "currentRevision" FROM updates
+        WHERE state = 'expired' AND declined_at IS NULL ORDER BY update_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
     );
   }
 }

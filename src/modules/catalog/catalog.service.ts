@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
-import { actorOf } from '../approvals/approval-log/approval-log-actor';
+import { ApprovalSource } from '../approvals/approval-decision';
+import { actorOf, LogActor } from '../approvals/approval-log/approval-log-actor';
+import { NewLogEntry } from '../approvals/approval-log/approval-log-entry';
 import { ApprovalLogWriter } from '../approvals/approval-log/approval-log.writer';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { CatalogRepository, UpdateFilter, UpdateListKey } from './catalog.repository';
@@ -21,6 +23,27 @@ export const toUpdateSummary = (u: UpdateEntity): UpdateSummaryDto => ({
   releasedAt: u.releasedAt.toISOString(),
   state: u.state,
   declined: u.declinedAt !== null,
+});
+
+/** The approval-log entry of a global decline: no group, it applies to all of them. */
+export const globalDeclineEntry = (
+  actor: LogActor,
+  update: { updateId: string; currentRevision: number },
+  reason: string,
+  source: ApprovalSource,
+): NewLogEntry => ({
+  actor,
+  updateId: update.updateId,
+  revision: update.currentRevision,
+  groupId: null,
+  previousDecision: 'none',
+  newDecision: 'decline',
+  status: null,
+  deadline: null,
+  optional: false,
+  reason,
+  source,
+  ruleId: null,
 });
 
 @Injectable()
@@ -67,23 +90,8 @@ export class CatalogService {
       if (!update) throw new NotFoundError('update', updateId);
       if (update.declinedAt) throw new ConflictError('already_declined', `update ${updateId} is already declined`);
       await this.catalog.markDeclined(manager, updateId, actor.name, reason);
-      // Logged like any approval change, in the same transaction; no group: it applies to all of them.
-      await this.approvalLog.append(manager, [
-        {
-          actor: actorOf(actor),
-          updateId,
-          revision: update.currentRevision,
-          groupId: null,
-          previousDecision: 'none',
-          newDecision: 'decline',
-          status: null,
-          deadline: null,
-          optional: false,
-          reason,
-          source: 'manual',
-          ruleId: null,
-        },
-      ]);
+      // Logged like any approval change, in the same transaction.
+      await this.approvalLog.append(manager, [globalDeclineEntry(actorOf(actor), update, reason, 'manual')]);
     });
     await this.offerVersions.bumpCatalog();
     return this.get(updateId);

@@ -4,6 +4,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../infra/config/app-config';
 import { ComputerOnly } from '../../common/auth/access.decorators';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';
 
@@ -16,6 +17,7 @@ export class CheckInController {
   constructor(
     private readonly checkIns: CheckInService,
     private readonly config: AppConfig,
+    private readonly metrics: RequestMetrics,
   ) {}
 
   /**
@@ -40,9 +42,11 @@ export class CheckInController {
     const answer = await this.checkIns.checkIn(computer.computerId, dto, ifNoneMatch, baseUrl);
     reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
     if (answer.kind === 'not-modified') {
+      this.metrics.checkInNotModified.inc();
       await reply.code(304).send();
       return;
     }
+    this.metrics.checkInAnswered.inc();
     await reply
       .code(200)
       .header('content-type', 'application/json; charset=utf-8')

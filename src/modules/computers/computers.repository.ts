@@ -129,4 +129,19 @@ export class ComputersRepository {
   async exists(id: string): Promise<boolean> {
     return this.computers.existsBy({ id });
   }
+
+  /**
+   * Deletes up to `limit` computers (revoked or not) with no contact since `before`; their install
+   * states and status history go with them (ON DELETE CASCADE). Rows another transaction holds are
+   * left for the next run.
+   */
+  async deleteInactive(manager: EntityManager, before: Date, limit: number): Promise<{ id: string; tokenHash: string }[]> {
+    const [rows]: [{ id: string; token_hash: string }[], number] = await manager.query(
+      `DELETE FROM computers WHERE id IN (
+         SELECT id FROM computers WHERE coalesce(last_seen_at, registered_at) < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, token_hash`,
+      [before, limit],
+    );
+    return rows.map((r) => ({ id: r.id, tokenHash: r.token_hash }));
+  }
 }

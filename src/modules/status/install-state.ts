@@ -5,5 +5,11 @@ export type ReportedState = (typeof REPORTED_STATES)[number];
 /** States that mean the update is on the machine (so an install is no longer offered). */
 export const INSTALLED_STATES: readonly ReportedState[] = ['installed', 'installed_pending_reboot'];
 
+/**
+ * Reported states in which the update is not (fully) on the machine yet: the computer still needs it
+ * (WSUS counts the same states as "needed"). Maintenance never declines a superseded update in them.
+ */
+export const NEEDED_STATES: readonly ReportedState[] = ['downloaded', 'failed', 'installed_pending_reboot'];
+
 /** Report states: the reported ones plus those derived for reports. */
 export type ReportState = ReportedState | 'needed' | 'unknown';

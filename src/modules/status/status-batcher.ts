@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
+import { PersistedEventsCounter } from './persisted-events.counter';
 import { StatusRepository, StoredStatusEvent } from './status.repository';
 
 /** A batch is written once this many events wait, or after this long, whichever comes first. */
@@ -27,6 +28,7 @@ export class StatusBatcher implements OnApplicationShutdown {
   constructor(
     private readonly status: StatusRepository,
     private readonly versions: OfferVersionsService,
+    private readonly persisted: PersistedEventsCounter,
   ) {}
 
   add(events: StoredStatusEvent[]): Promise<void> {
@@ -59,10 +61,12 @@ export class StatusBatcher implements OnApplicationShutdown {
     this.pending = [];
     this.waiters = [];
     try {
-      const changed = await this.status.persist(events);
+      const { stored, changed } = await this.status.persist(events);
       // Bumped after commit: check-ins then recompute offers from the stored state.
       await this.versions.bumpComputers(changed);
       waiters.forEach((w) => w.resolve());
+      // Only a metric: the events are stored, so a failure here must not have their jobs retried.
+      await this.persisted.add(stored).catch((error: unknown) => this.logger.warn(`could not count stored status events: ${(error as Error).message}`));
     } catch (error) {
       this.logger.error({ err: error, events: events.length }, 'storing a status batch failed; its jobs will be retried');
       waiters.forEach((w) => w.reject(error));

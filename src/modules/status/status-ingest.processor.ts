@@ -1,15 +1,16 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { AppConfig } from '../../infra/config/app-config';
 import { HandlesJobs } from '../../infra/queue/handles-jobs.decorator';
 import { JobName, QueueName } from '../../infra/queue/queue-names';
 import { StatusBatcher } from './status-batcher';
 import { IngestStatusJob } from './status-ingest.job';
-import { StatusRepository } from './status.repository';
 
-/** Fixed id: however many workers start, the retention schedule exists once. */
-const RETENTION_SCHEDULER_ID = 'status-history-retention';
+/**
+ * The daily scheduler of JobName.PruneStatusHistory, from before history pruning became a task of
+ * the maintenance run: removed at start, so an upgraded deployment stops pruning twice.
+ */
+export const LEGACY_RETENTION_SCHEDULER_ID = 'status-history-retention';
 
 /** Many jobs at once, so the batcher can store them together in one transaction. */
 @Processor(QueueName.StatusIngest, { concurrency: 256 })
@@ -19,15 +20,13 @@ export class StatusIngestProcessor extends WorkerHost implements OnApplicationBo
 
   constructor(
     private readonly batcher: StatusBatcher,
-    private readonly status: StatusRepository,
-    private readonly config: AppConfig,
     @InjectQueue(QueueName.StatusIngest) private readonly queue: Queue,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { pattern: '17 3 * * *' }, { name: JobName.PruneStatusHistory });
+    await this.queue.removeJobScheduler(LEGACY_RETENTION_SCHEDULER_ID);
   }
 
   async process(job: Job): Promise<unknown> {
@@ -35,7 +34,9 @@ export class StatusIngestProcessor extends WorkerHost implements OnApplicationBo
       case JobName.IngestStatus:
         return this.ingest(job as Job<IngestStatusJob>);
       case JobName.PruneStatusHistory:
-        return this.prune();
+        // A tick the legacy scheduler queued before it was removed: the maintenance run prunes now.
+        this.logger.log('status history is pruned by the maintenance run; legacy prune job ignored');
+        return;
       default:
         throw new Error(`no handler for job ${job.name} on ${QueueName.StatusIngest}`);
     }
@@ -55,12 +56,5 @@ export class StatusIngestProcessor extends WorkerHost implements OnApplicationBo
         seq: e.seq,
       })),
     );
-  }
-
-  private async prune(): Promise<{ deleted: number }> {
-    const cutoff = new Date(Date.now() - this.config.statusHistoryDays * 24 * 3600 * 1000);
-    const deleted = await this.status.pruneHistory(cutoff);
-    this.logger.log(`pruned ${deleted} status events received before ${cutoff.toISOString()}`);
-    return { deleted };
   }
 }

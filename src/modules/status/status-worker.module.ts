@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
+import { PersistedEventsCounter } from './persisted-events.counter';
 import { StatusBatcher } from './status-batcher';
 import { StatusIngestProcessor } from './status-ingest.processor';
 import { StatusRepository } from './status.repository';
@@ -8,6 +9,6 @@ import { StatusRepository } from './status.repository';
 /** Worker side: stores queued reports in batches. */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.StatusIngest })],
-  providers: [StatusRepository, StatusBatcher, StatusIngestProcessor],
+  providers: [StatusRepository, StatusBatcher, StatusIngestProcessor, PersistedEventsCounter],
 })
 export class StatusWorkerModule {}

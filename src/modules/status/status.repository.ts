@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ReportedState } from './install-state';
 
 export interface StoredStatusEvent {
@@ -34,9 +34,10 @@ export class StatusRepository {
   /**
    * Stores a batch in one transaction: every event into the history, and the newest per
    * (computer, update) into the current state unless a report with a higher seq is already there.
-   * Events of computers deleted meanwhile are dropped. Returns the computers whose state changed.
+   * Events of computers deleted meanwhile are dropped. Returns how many events the history got and
+   * the computers whose state changed.
    */
-  persist(events: StoredStatusEvent[]): Promise<string[]> {
+  persist(events: StoredStatusEvent[]): Promise<{ stored: number; changed: string[] }> {
     const newest = new Map<string, StoredStatusEvent>();
     for (const event of events) {
       const key = `${event.computerId}/${event.updateId}`;
@@ -44,9 +45,11 @@ export class StatusRepository {
       if (!kept || kept.seq < event.seq) newest.set(key, event);
     }
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO status_events (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
-         SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id)`,
+      const [{ stored }]: { stored: number }[] = await manager.query(
+        `WITH stored AS (
+           INSERT INTO status_events (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
+           SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id) RETURNING 1)
+         SELECT count(*)::int AS stored FROM stored`,
         columns(events),
       );
       const changed: { computer_id: string }[] = await manager.query(
@@ -59,20 +62,16 @@ export class StatusRepository {
          RETURNING computer_id`,
         columns([...newest.values()]),
       );
-      return [...new Set(changed.map((row) => row.computer_id))];
+      return { stored, changed: [...new Set(changed.map((row) => row.computer_id))] };
     });
   }
 
-  /** Deletes history older than the cutoff in bounded batches, so no long lock is held. */
-  async pruneHistory(olderThan: Date, batchSize = 10_000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const result: [unknown[], number] = await this.dataSource.query(
-        `DELETE FROM status_events WHERE id IN (SELECT id FROM status_events WHERE received_at < $1 LIMIT $2)`,
-        [olderThan, batchSize],
-      );
-      total += result[1];
-      if (result[1] < batchSize) return total;
-    }
+  /** Deletes up to `limit` history events received before the cutoff, oldest first; answers how many. */
+  async pruneHistoryBatch(manager: EntityManager, olderThan: Date, limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await manager.query(
+      `DELETE FROM status_events WHERE id IN (SELECT id FROM status_events WHERE received_at < $1 ORDER BY received_at LIMIT $2)`,
+      [olderThan, limit],
+    );
+    return deleted;
   }
 }

@@ -22,3 +22,5 @@ export const actorOf = (principal: Principal): LogActor => ({
 export const ruleActor = (rule: { id: string; name: string }): LogActor => ({ type: 'rule', id: `rule:${rule.id}`, name: rule.name, role: null });
 
 export const SYNC_ACTOR: LogActor = { type: 'sync', id: 'sync', name: 'sync', role: null };
+
+export const MAINTENANCE_ACTOR: LogActor = { type: 'maintenance', id: 'maintenance', name: 'maintenance', role: null };

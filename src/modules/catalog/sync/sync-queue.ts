@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobName, QueueName } from '../../../infra/queue/queue-names';
+import { requeueEndedJob } from '../../../infra/queue/requeue-ended-job';
 
 /** Data of a JobName.SyncCatalog job: the id only; the run's state lives in PostgreSQL. */
 export interface SyncCatalogJob {
@@ -42,15 +43,8 @@ export class SyncQueue {
    * Gives an unfinished run a job again when it has none that will run: Redis lost it, or the
    * job ended (failed, stalled too often) while the run was not over. True when re-enqueued.
    */
-  async ensureRunJob(syncRunId: string): Promise<boolean> {
-    const job = await this.queue.getJob(syncRunJobId(syncRunId));
-    if (job) {
-      const state = await job.getState();
-      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
-      await job.remove().catch((error: unknown) => this.logger.warn(`could not remove the ended job of sync run ${syncRunId}: ${(error as Error).message}`));
-    }
-    await this.enqueueRun(syncRunId);
-    return true;
+  ensureRunJob(syncRunId: string): Promise<boolean> {
+    return requeueEndedJob(this.queue, syncRunJobId(syncRunId), () => this.enqueueRun(syncRunId), this.logger);
   }
 
   /** Registers, changes or (null) removes the scheduled sync. */

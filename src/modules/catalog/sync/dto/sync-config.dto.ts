@@ -67,7 +67,7 @@ function IsUpstreamUrl() {
     });
 }
 
-function IsCronExpression() {
+export function IsCronExpression() {
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isCronExpression',

@@ -1,8 +1,7 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { AppConfig } from '../../infra/config/app-config';
-import { HandlesJobs } from '../../infra/queue/handles-jobs.decorator';
 import { JobName, QueueName } from '../../infra/queue/queue-names';
 import { AuditLogsRepository } from './audit-logs.repository';
 import { SYSTEM_ACTOR } from './events/audit-event';
@@ -22,12 +21,12 @@ export interface AuditRetentionOutcome {
  * The daily audit job: prunes audit events past PATCHGATE_AUDIT_EVENT_RETENTION_DAYS (nothing when
  * unset) and records the pruning as an audit event; and logs the approval log's chain head at
  * info level, so the log stream holds an anchor outside the database. The approval log and the
- * sync log are never pruned.
+ * sync log are never pruned. Its jobs run on the maintenance queue, whose one processor
+ * (MaintenanceProcessor) calls run().
  */
-@Processor(QueueName.Maintenance)
-@HandlesJobs(QueueName.Maintenance, JobName.PruneAuditEvents)
-export class AuditRetentionProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger(AuditRetentionProcessor.name);
+@Injectable()
+export class AuditRetention implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuditRetention.name);
 
   constructor(
     private readonly config: AppConfig,
@@ -35,17 +34,10 @@ export class AuditRetentionProcessor extends WorkerHost implements OnApplication
     private readonly logs: AuditLogsRepository,
     private readonly trail: AuditTrail,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
-  ) {
-    super();
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(AUDIT_RETENTION_SCHEDULER_ID, { pattern: '41 3 * * *' }, { name: JobName.PruneAuditEvents });
-  }
-
-  async process(job: Job): Promise<unknown> {
-    if (job.name !== JobName.PruneAuditEvents) throw new Error(`no handler for job ${job.name} on ${QueueName.Maintenance}`);
-    return this.run();
   }
 
   async run(now = new Date()): Promise<AuditRetentionOutcome> {
