@@ -14,6 +14,7 @@ export class CreateMaintenance1763792000000 implements MigrationInterface {
         decline_expired boolean NOT NULL DEFAULT true,
         remove_computers_after_days int NOT NULL DEFAULT 90 CHECK (remove_computers_after_days BETWEEN 0 AND 36500),
         status_history_days int CHECK (status_history_days BETWEEN 0 AND 3650),
+        delete_unneeded_content boolean NOT NULL DEFAULT true,
         vacuum boolean NOT NULL DEFAULT true,
         batch_size int NOT NULL DEFAULT 500 CHECK (batch_size BETWEEN 1 AND 10000),
         updated_at timestamptz NOT NULL DEFAULT now(),

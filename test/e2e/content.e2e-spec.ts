@@ -17,6 +17,7 @@ import { createGroup } from '../factories/groups.factory';
 import { insertUpdate } from '../factories/updates.factory';
 import { userWithRole } from '../factories/users.factory';
 import { eventually } from '../support/eventually';
+import { sample, scrapeMetrics } from '../support/prometheus';
 import { FeedServer } from '../support/feed-server';
 import { openQueue } from '../support/sync';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -237,6 +238,9 @@ describe('content store: files downloaded once, verified, served to the computer
     expect(storedCopies(file.sha256)).toHaveLength(0);
     expect(partialCopy(file.sha256)).toBe(false);
     expect(requestsFor('corrupt.bin')).toHaveLength(1);
+    const metrics = await scrapeMetrics(app.http.baseUrl);
+    expect(sample(metrics, 'patchgate_content_download_failures_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(metrics, 'patchgate_content_files', { status: 'failed' })).toBeGreaterThanOrEqual(1);
 
     // Asking again for the same revision (another group approves it) does not download again.
     await approve(app, admin, { updateId: item.updateId, groupId: await group(), decision: 'install' });
@@ -250,6 +254,7 @@ describe('content store: files downloaded once, verified, served to the computer
     await waitForContent(item.updateId, groupId, 'stored');
     expect(requestsFor('corrupt.bin')).toHaveLength(2);
     expect((await fetchFile(file.sha256, pc.token)).bytes.equals(good)).toBe(true);
+    expect(sample(await scrapeMetrics(app.http.baseUrl), 'patchgate_content_bytes_stored')).toBeGreaterThanOrEqual(good.length);
     expect((await status()).failures.map((f: { sha256: string }) => f.sha256)).not.toContain(file.sha256);
   });
 

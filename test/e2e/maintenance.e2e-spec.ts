@@ -1,9 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { Role } from '../../src/common/auth/role';
 import { JobName, QueueName } from '../../src/infra/queue/queue-names';
 import { ALL_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
+import { LocalDiskStorage } from '../../src/modules/content/storage/local-disk.storage';
 import { MAINTENANCE_SCHEDULER_ID } from '../../src/modules/maintenance/maintenance-queue';
 import { LEGACY_RETENTION_SCHEDULER_ID } from '../../src/modules/status/status-ingest.processor';
 import { approve } from '../factories/approvals.factory';
@@ -28,6 +32,7 @@ const ALL_OFF = {
   declineExpired: false,
   removeComputersAfterDays: 0,
   statusHistoryDays: 0,
+  deleteUnneededContent: false,
   vacuum: false,
 };
 
@@ -87,6 +92,7 @@ describe('maintenance', () => {
         declineExpired: true,
         removeComputersAfterDays: 90,
         statusHistoryDays: 120,
+        deleteUnneededContent: true,
         vacuum: true,
         batchSize: 500,
       });
@@ -225,6 +231,37 @@ describe('maintenance', () => {
     expect(await app.db.query('SELECT state FROM install_states WHERE computer_id = $1', [pc.computerId])).toEqual([{ state: 'installed' }]);
   });
 
+  it('deletes stored files no approval needs and files the store does not track; keeps what an install approval names', async () => {
+    const storage = new LocalDiskStorage(app.config.content.dir);
+    const isOnDisk = (sha256: string) => existsSync(join(app.config.content.dir, 'files', sha256.slice(0, 2), sha256));
+    /** A verified file in the store, as a finished download leaves it, tracked in content_files unless told otherwise. */
+    const storedFile = async (tracked = true) => {
+      const bytes = randomBytes(4096);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      await storage.write(sha256, bytes.length, async (offset) => ({ offset, stream: Readable.from([bytes.subarray(offset)]) }));
+      const file = { name: `${sha256.slice(0, 8)}.bin`, url: `https://upstream.invalid/${sha256}`, sha256, size: bytes.length };
+      if (tracked) {
+        await app.db.query(`INSERT INTO content_files (sha256, size, url, source, status, stored_at) VALUES ($1, $2, $3, 'test:1', 'stored', now())`, [
+          sha256, bytes.length, file.url,
+        ]);
+      }
+      return file;
+    };
+    const needed = await storedFile();
+    await approve(app, admin, { updateId: await insertUpdate(app.db, { files: [needed] }), groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+    const unneeded = [await storedFile(), await storedFile(), await storedFile()];
+    await insertUpdate(app.db, { files: [unneeded[0]] }); // named by an update nobody approved
+    const untracked = await storedFile(false);
+
+    await configure({ deleteUnneededContent: true, batchSize: 2 });
+    const run = await runMaintenance();
+    expect(run.tasks.find((t) => t.task === 'deleteUnneededContent')).toMatchObject({ enabled: true, done: true, count: 4 });
+    for (const file of [...unneeded, untracked]) expect(isOnDisk(file.sha256)).toBe(false);
+    expect(isOnDisk(needed.sha256)).toBe(true);
+    const rows: { sha256: string }[] = await app.db.query('SELECT sha256 FROM content_files');
+    expect(rows.map((r) => r.sha256)).toEqual([needed.sha256]);
+  });
+
   it('vacuums the busiest tables', async () => {
     await configure({ vacuum: true });
     const run = await runMaintenance();
@@ -246,7 +283,7 @@ describe('maintenance', () => {
       await configure({});
       const run = await runMaintenance();
       expect(run).toMatchObject({ status: 'succeeded', attempts: 1, error: null });
-      expect(run.tasks.map((t) => t.task)).toEqual(['declineSuperseded', 'declineExpired', 'removeStaleComputers', 'pruneStatusHistory', 'vacuum']);
+      expect(run.tasks.map((t) => t.task)).toEqual(['declineSuperseded', 'declineExpired', 'removeStaleComputers', 'pruneStatusHistory', 'deleteUnneededContent', 'vacuum']);
       const list = await app.http.get('/api/v1/maintenance/runs?limit=5', { token: auditor });
       expect(list.status).toBe(200);
       expect(list.body.items[0]).toMatchObject({ id: run.id, trigger: 'manual', requestedBy: 'admin' });

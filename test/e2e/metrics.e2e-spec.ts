@@ -3,20 +3,8 @@ import { syncFeedItems } from '../factories/catalog.factory';
 import { registerComputer } from '../factories/computers.factory';
 import { insertUpdate } from '../factories/updates.factory';
 import { eventually } from '../support/eventually';
+import { sample } from '../support/prometheus';
 import { startTestApp, TestApp } from '../support/test-app';
-
-/** The value of one series in a Prometheus text exposition; 0 when it is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = (match[2] ?? '').split(',');
-    if (wanted.every((w) => present.includes(w))) return Number(match[3]);
-  }
-  return 0;
-}
 
 describe('metrics', () => {
   let app: TestApp;

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../../infra/config/app-config';
 import { QueueName } from '../../infra/queue/queue-names';
 import { ContentCatalogListener } from './content-catalog.listener';
+import { ContentFailuresCounter } from './content-failures.counter';
 import { ContentQueue } from './content-queue';
 import { ContentRepository } from './content.repository';
 import { ContentService } from './content.service';
@@ -21,8 +22,9 @@ import { LocalDiskStorage } from './storage/local-disk.storage';
     ContentQueue,
     ContentService,
     ContentCatalogListener,
+    ContentFailuresCounter,
     { provide: CONTENT_STORAGE, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDiskStorage(config.content.dir) },
   ],
-  exports: [ContentRepository, ContentQueue, ContentService, ContentCatalogListener, CONTENT_STORAGE],
+  exports: [ContentRepository, ContentQueue, ContentService, ContentCatalogListener, ContentFailuresCounter, CONTENT_STORAGE],
 })
 export class ContentCoreModule {}

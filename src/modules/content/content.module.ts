@@ -4,11 +4,12 @@ import { ContentCoreModule } from './content-core.module';
 import { ContentDeliveryService } from './content-delivery.service';
 import { ContentFilesController } from './content-files.controller';
 import { ContentController } from './content.controller';
+import { ContentMetrics } from './content.metrics';
 
 /** The API's side of the content store: its configuration and status, and file downloads for computers. */
 @Module({
   imports: [ContentCoreModule, CheckInModule],
   controllers: [ContentController, ContentFilesController],
-  providers: [ContentDeliveryService],
+  providers: [ContentDeliveryService, ContentMetrics],
 })
 export class ContentModule {}

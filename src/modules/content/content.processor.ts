@@ -5,6 +5,7 @@ import { AppConfig } from '../../infra/config/app-config';
 import { HandlesJobs } from '../../infra/queue/handles-jobs.decorator';
 import { JobName, QueueName } from '../../infra/queue/queue-names';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
+import { ContentFailuresCounter } from './content-failures.counter';
 import { openContentSource } from './content-source';
 import { ContentQueue, DownloadContentJob, RequestContentJob } from './content-queue';
 import { ContentRepository } from './content.repository';
@@ -31,6 +32,7 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
     private readonly queue: ContentQueue,
     private readonly offerVersions: OfferVersionsService,
     private readonly config: AppConfig,
+    private readonly failures: ContentFailuresCounter,
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
   ) {
     super();
@@ -72,6 +74,7 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
       if (this.shutdown.signal.aborted) throw error;
       const reason = (error as Error).message;
       const wrongBytes = error instanceof ContentVerificationError;
+      await this.failures.add();
       if (wrongBytes || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         this.logger.warn(`content: ${file.sha256} from ${file.url} failed: ${reason}`);
         await this.files.markFailed(file.sha256, wrongBytes ? `verification failed: ${reason}` : reason, wrongBytes);

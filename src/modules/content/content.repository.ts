@@ -145,6 +145,12 @@ export class ContentRepository {
     return new Map(rows.map((r) => [r.updateId, r.state]));
   }
 
+  /** Which of these sha256s have a row (any status). */
+  async findKnown(sha256s: string[]): Promise<Set<string>> {
+    const rows: { sha256: string }[] = await this.dataSource.query('SELECT sha256 FROM content_files WHERE sha256 = ANY($1::bpchar[])', [sha256s]);
+    return new Set(rows.map((r) => r.sha256));
+  }
+
   /**
    * Up to `limit` stored or failed files that nothing needs any more (by the rule of NEEDED_FILES,
    * where `none` keeps what install approvals name), removed from the table in the same statement.

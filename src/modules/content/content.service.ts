@@ -98,4 +98,33 @@ export class ContentService {
     }
     return { deleted: taken.length, bytes };
   }
+
+  /**
+   * Deletes stored objects the table does not know (left by a crash between a clean-up's commit and
+   * its file deletions, or by a restored database), `chunk` names per query. A file being published
+   * has its pending row, so it stays. For the maintenance job.
+   */
+  async deleteUntrackedFiles({ chunk }: { chunk: number }): Promise<{ deleted: number; bytes: number }> {
+    let deleted = 0;
+    let bytes = 0;
+    const sweep = async (names: string[]): Promise<void> => {
+      const known = await this.files.findKnown(names);
+      for (const sha256 of names.filter((n) => !known.has(n))) {
+        bytes += (await this.storage.size(sha256)) ?? 0;
+        await this.storage.delete(sha256);
+        deleted += 1;
+      }
+    };
+    let names: string[] = [];
+    for await (const sha256 of this.storage.list()) {
+      names.push(sha256);
+      if (names.length >= chunk) {
+        await sweep(names);
+        names = [];
+      }
+    }
+    if (names.length) await sweep(names);
+    if (deleted) this.logger.log(`content: deleted ${deleted} untracked file(s), ${bytes} bytes`);
+    return { deleted, bytes };
+  }
 }

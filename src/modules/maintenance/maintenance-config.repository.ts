@@ -8,7 +8,8 @@ export interface StoredMaintenanceConfig extends MaintenanceSettings {
 }
 
 const SELECT = `SELECT schedule, decline_superseded_after_days AS "declineSupersededAfterDays", decline_expired AS "declineExpired",
-  remove_computers_after_days AS "removeComputersAfterDays", status_history_days AS "statusHistoryDays", vacuum,
+  remove_computers_after_days AS "removeComputersAfterDays", status_history_days AS "statusHistoryDays",
+  delete_unneeded_content AS "deleteUnneededContent", vacuum,
   batch_size AS "batchSize", updated_at AS "updatedAt", updated_by AS "updatedBy" FROM maintenance_config WHERE id = 1`;
 
 /** The one row of maintenance settings (created by its migration). */
@@ -30,12 +31,13 @@ export class MaintenanceConfigRepository {
   async save(settings: MaintenanceSettings, by: string): Promise<StoredMaintenanceConfig> {
     const values = [
       settings.schedule, settings.declineSupersededAfterDays, settings.declineExpired, settings.removeComputersAfterDays,
-      settings.statusHistoryDays, settings.vacuum, settings.batchSize, by,
+      settings.statusHistoryDays, settings.vacuum, settings.batchSize, by, settings.deleteUnneededContent,
     ];
     await this.dataSource.transaction((manager) =>
       manager.query(
         `UPDATE maintenance_config SET schedule = $1, decline_superseded_after_days = $2, decline_expired = $3, remove_computers_after_days = $4,
-                status_history_days = $5, vacuum = $6, batch_size = $7, updated_at = now(), updated_by = $8 WHERE id = 1`,
+                status_history_days = $5, vacuum = $6, batch_size = $7, updated_at = now(), updated_by = $8,
+                delete_unneeded_content = $9 WHERE id = 1`,
         values,
       ),
     );

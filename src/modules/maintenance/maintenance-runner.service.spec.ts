@@ -11,6 +11,7 @@ const settings: MaintenanceSettings = {
   declineExpired: true,
   removeComputersAfterDays: 0,
   statusHistoryDays: 30,
+  deleteUnneededContent: false,
   vacuum: true,
   batchSize: 2,
 };

@@ -10,6 +10,8 @@ export interface MaintenanceSettings {
   removeComputersAfterDays: number;
   /** Prune status events received more than this many days ago (the current state stays); 0: never. */
   statusHistoryDays: number;
+  /** Delete stored update files that no approval needs any more (content store). */
+  deleteUnneededContent: boolean;
   /** VACUUM (ANALYZE) the busiest tables at the end of a run. */
   vacuum: boolean;
   /** Rows per transaction: a batch holds its locks only this long. */

@@ -10,10 +10,12 @@ import { UpdateEntity } from '../catalog/entities/update.entity';
 import { ComputerTokenCache } from '../computers/computer-token.cache';
 import { ComputersRepository } from '../computers/computers.repository';
 import { ComputerEntity } from '../computers/entities/computer.entity';
+import { ContentCoreModule } from '../content/content-core.module';
 import { StatusRepository } from '../status/status.repository';
 import { MAINTENANCE_TASKS, MaintenanceRunner } from './maintenance-runner.service';
 import { MAINTENANCE_SHARED_PROVIDERS } from './maintenance.module';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { DeleteUnneededContentTask } from './tasks/delete-unneeded-content.task';
 import { DeclineExpiredTask } from './tasks/decline-expired.task';
 import { DeclineSupersededTask } from './tasks/decline-superseded.task';
 import { MAINTENANCE_TASK_ORDER, MaintenanceTask } from './tasks/maintenance-task';
@@ -23,7 +25,7 @@ import { UpdateDecliner } from './tasks/update-decliner';
 import { VacuumTask } from './tasks/vacuum.task';
 
 /** Every task; MAINTENANCE_TASK_ORDER says in which order they run. */
-const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTask, PruneStatusHistoryTask, VacuumTask];
+const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTask, PruneStatusHistoryTask, DeleteUnneededContentTask, VacuumTask];
 
 /** The worker side of maintenance: the maintenance queue's one processor, the runner and its tasks. */
 @Module({
@@ -32,6 +34,7 @@ const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTa
     BullModule.registerQueue({ name: QueueName.Maintenance }),
     ApprovalLogModule,
     AuditWorkerModule,
+    ContentCoreModule,
   ],
   providers: [
     ...MAINTENANCE_SHARED_PROVIDERS,

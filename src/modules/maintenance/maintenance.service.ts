@@ -59,7 +59,7 @@ export class MaintenanceService {
 
   async putConfig(dto: PutMaintenanceConfigDto, principal: Principal): Promise<MaintenanceConfigDto> {
     const schedule = dto.schedule?.trim() || null;
-    await this.configs.save({ ...dto, schedule, batchSize: dto.batchSize ?? DEFAULT_BATCH_SIZE }, principal.name);
+    await this.configs.save({ ...dto, schedule, batchSize: dto.batchSize ?? DEFAULT_BATCH_SIZE, deleteUnneededContent: dto.deleteUnneededContent ?? true }, principal.name);
     await this.queue.applySchedule(schedule);
     return this.getConfig();
   }

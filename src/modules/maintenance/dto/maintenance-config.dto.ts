@@ -24,6 +24,10 @@ export class PutMaintenanceConfigDto {
   @IsInt() @Min(0) @Max(3650)
   statusHistoryDays: number;
 
+  @ApiProperty({ required: false, default: true, description: 'delete stored update files no approval needs any more, and files the store does not track' })
+  @IsOptional() @IsBoolean()
+  deleteUnneededContent?: boolean;
+
   @ApiProperty({ description: 'VACUUM (ANALYZE) the busiest tables at the end of a run' })
   @IsBoolean()
   vacuum: boolean;
@@ -36,6 +40,7 @@ export class PutMaintenanceConfigDto {
 export class MaintenanceConfigDto extends PutMaintenanceConfigDto {
   @ApiProperty({ nullable: true, description: 'when the next scheduled run is due' }) nextRunAt: string | null;
   @ApiProperty() declare batchSize: number;
+  @ApiProperty() declare deleteUnneededContent: boolean;
   @ApiProperty() updatedAt: string;
   @ApiProperty({ nullable: true }) updatedBy: string | null;
 }

@@ -43,6 +43,7 @@ export enum MaintenanceTaskName {
   DeclineExpired = 'declineExpired',
   RemoveStaleComputers = 'removeStaleComputers',
   PruneStatusHistory = 'pruneStatusHistory',
+  DeleteUnneededContent = 'deleteUnneededContent',
   Vacuum = 'vacuum',
 }
 
@@ -52,7 +53,7 @@ export const MAINTENANCE_TASK_ORDER: MaintenanceTaskName[] = [
   MaintenanceTaskName.DeclineExpired,
   MaintenanceTaskName.RemoveStaleComputers,
   MaintenanceTaskName.PruneStatusHistory,
-  // Slot: delete stored content files no approval needs any more (content store), here, before the vacuum.
+  MaintenanceTaskName.DeleteUnneededContent,
   MaintenanceTaskName.Vacuum,
 ];
 
