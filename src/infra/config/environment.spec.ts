@@ -19,6 +19,12 @@ describe(AppConfig.name, () => {
     expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_METRICS_TOKEN: '' }).metricsToken).toBeNull();
   });
 
+  it('takes an empty variable, as docker compose passes an unset one, for unset', () => {
+    const config = AppConfig.fromEnvironment({ ...base, PATCHGATE_ADMIN_PASSWORD: '', PATCHGATE_PUBLIC_URL: '', PORT: '' });
+    expect(config.adminPassword).toBeUndefined();
+    expect(config.port).toBe(8530);
+  });
+
   it('stores content on approval by default, under the data dir, with links on the request host', () => {
     const config = AppConfig.fromEnvironment({ ...base, PATCHGATE_DATA_DIR: '/var/lib/patchgate', PATCHGATE_PUBLIC_URL: '' });
     expect(config.content).toEqual({ initialMode: 'on_approval', dir: '/var/lib/patchgate/content', publicUrl: null, concurrency: 4, attempts: 5, retryDelayMs: 5000 });

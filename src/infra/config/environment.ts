@@ -92,8 +92,7 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(1)
   PATCHGATE_CONTENT_DIR?: string;
 
-  // Empty (as a compose file passes an unset variable) means unset.
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
   @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'PATCHGATE_PUBLIC_URL must be an http(s) URL without query or fragment' })
   PATCHGATE_PUBLIC_URL?: string;
 
@@ -105,8 +104,7 @@ export class Environment {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
   PATCHGATE_CONTENT_RETRY_DELAY_MS?: number;
-  /** Empty counts as unset, as docker-compose passes an unset variable through. */
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString()
+  @IsOptional() @IsString()
   @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
   PATCHGATE_METRICS_TOKEN?: string;
 }
@@ -120,7 +118,8 @@ export class ConfigurationError extends Error {
 
 /** Validates the raw environment; throws a ConfigurationError naming every bad variable. */
 export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
-  const known = Object.fromEntries(Object.entries(raw).filter(([key]) => ENVIRONMENT_KEYS.has(key)));
+  // An empty value counts as unset: docker compose passes `${VAR:-}` through as ''.
+  const known = Object.fromEntries(Object.entries(raw).filter(([key, value]) => ENVIRONMENT_KEYS.has(key) && value !== ''));
   const env = plainToInstance(Environment, known);
   const errors = validateSync(env, { forbidUnknownValues: false });
   if (errors.length) {
