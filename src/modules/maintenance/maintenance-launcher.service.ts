@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../infra/config/app-config';
+import { launchSingleRun } from '../../infra/queue/launch-single-run';
 import { MaintenanceConfigRepository } from './maintenance-config.repository';
 import { MaintenanceQueue } from './maintenance-queue';
 import { MaintenanceRunsRepository } from './maintenance-runs.repository';
@@ -30,22 +31,15 @@ export class MaintenanceLauncher {
   /** Queues a run unless one is queued or running: then `created` is false and `run` is that one. */
   async launch(trigger: MaintenanceTrigger, requestedBy: string | null): Promise<{ run: MaintenanceRun; created: boolean }> {
     const { updatedAt: _at, updatedBy: _by, ...settings } = await this.settings();
-    // The active run may end between the refused insert and the look-up: then try again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const run = await this.runs.insertQueued(trigger, requestedBy, settings);
-      if (run) {
-        try {
-          await this.queue.enqueueRun(run.id);
-        } catch (error) {
-          await this.runs.finish(run.id, { status: 'failed', error: `the run could not be queued: ${(error as Error).message}` });
-          throw error;
-        }
-        this.logger.log(`queued ${trigger} maintenance run ${run.id}`);
-        return { run, created: true };
-      }
-      const [active] = await this.runs.findUnfinished();
-      if (active) return { run: active, created: false };
-    }
-    throw new Error('could not queue a maintenance run: the active run kept changing');
+    return launchSingleRun(
+      {
+        label: `${trigger} maintenance run`,
+        insertQueued: () => this.runs.insertQueued(trigger, requestedBy, settings),
+        findActive: async () => (await this.runs.findUnfinished())[0] ?? null,
+        enqueue: (id) => this.queue.enqueueRun(id),
+        failUnqueued: (id, error) => this.runs.finish(id, { status: 'failed', error }),
+      },
+      this.logger,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../../common/errors/domain-error';
+import { launchSingleRun } from '../../../infra/queue/launch-single-run';
 import { SyncRunEntity, SyncTrigger } from './entities/sync-run.entity';
 import { SyncConfigRepository } from './sync-config.repository';
 import { SyncQueue } from './sync-queue';
@@ -29,30 +30,23 @@ export class SyncRunLauncher {
   async launch(trigger: SyncTrigger, requestedBy: string | null): Promise<{ run: SyncRunEntity; created: boolean }> {
     const config = await this.configs.find();
     if (!config) throw new SyncNotConfiguredError();
-    // The active run may end between the refused insert and the look-up: then try again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const run = await this.runs.insertQueued({
-        trigger,
-        requestedBy,
-        upstreamKind: config.upstreamKind,
-        upstreamUrl: config.upstreamUrl,
-        products: config.products,
-        classifications: config.classifications,
-      });
-      if (run) {
-        try {
-          await this.queue.enqueueRun(run.id);
-        } catch (error) {
-          // Not left queued without a job: it would hold the one-run slot until the next restart.
-          await this.runs.finish(run.id, { status: 'failed', error: `the run could not be queued: ${(error as Error).message}` });
-          throw error;
-        }
-        this.logger.log(`queued ${trigger} sync run ${run.id}`);
-        return { run, created: true };
-      }
-      const active = await this.runs.findActive();
-      if (active) return { run: active, created: false };
-    }
-    throw new Error('could not queue a sync run: the active run kept changing');
+    return launchSingleRun(
+      {
+        label: `${trigger} sync run`,
+        insertQueued: () =>
+          this.runs.insertQueued({
+            trigger,
+            requestedBy,
+            upstreamKind: config.upstreamKind,
+            upstreamUrl: config.upstreamUrl,
+            products: config.products,
+            classifications: config.classifications,
+          }),
+        findActive: () => this.runs.findActive(),
+        enqueue: (id) => this.queue.enqueueRun(id),
+        failUnqueued: (id, error) => this.runs.finish(id, { status: 'failed', error }),
+      },
+      this.logger,
+    );
   }
 }
