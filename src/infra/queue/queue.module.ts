@@ -1,26 +1,56 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Processor, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+
+/**
+ * Who uses the queues. The API only adds jobs, from requests: its commands fail at once while Redis
+ * is away (the request answers 503; nothing was acknowledged). The worker's connections wait for
+ * Redis, as BullMQ requires of its consumers (maxRetriesPerRequest null), and carry on when it is back.
+ */
+export type QueueRole = 'api' | 'worker';
 
 /** BullMQ on the shared Redis; jobs keep their failures for inspection and their successes briefly. */
 @Global()
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        // Options, not a client: BullMQ then owns, and closes, the connections it opens.
-        connection: { url: config.redisUrl, maxRetriesPerRequest: null },
-        prefix: `${config.redisPrefix}:bull`,
-        defaultJobOptions: {
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: { age: 24 * 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      }),
-    }),
-  ],
-  exports: [BullModule],
-})
-export class QueueModule {}
+@Module({})
+export class QueueModule {
+  static forRoot(role: QueueRole): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            // Options, not a client: BullMQ then owns, and closes, the connections it opens.
+            connection:
+              role === 'api'
+                ? { url: config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false }
+                : { url: config.redisUrl, maxRetriesPerRequest: null },
+            prefix: `${config.redisPrefix}:bull`,
+            defaultJobOptions: {
+              attempts: 3,
+              backoff: { type: 'exponential', delay: 1000 },
+              removeOnComplete: { age: 24 * 3600, count: 1000 },
+              removeOnFail: { age: 7 * 24 * 3600 },
+            },
+          }),
+        }),
+      ],
+      exports: [BullModule],
+    };
+  }
+}
+
+/**
+ * The stalled-job check of every BullMQ worker this process creates: a job whose worker died (its
+ * lock not renewed for lockDuration) goes back to the queue at the next check. @nestjs/bullmq takes
+ * one worker class per process, so this is set before the worker context is created.
+ */
+export function configureQueueWorkers(config: AppConfig): void {
+  const interval = config.queueStalledIntervalMs;
+  BullModule.workerClass = class PatchgateWorker extends Worker {
+    constructor(name: string, processor: string | URL | null | Processor, opts: WorkerOptions) {
+      super(name, processor, { lockDuration: interval, stalledInterval: interval, ...opts });
+    }
+  };
+}

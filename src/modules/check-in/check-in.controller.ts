@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ComputerOnly } from '../../common/auth/access.decorators';
+import { BodyLimit } from '../../infra/http/http-server';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';
@@ -20,6 +21,7 @@ export class CheckInController {
    */
   @Post()
   @ComputerOnly()
+  @BodyLimit(256 * 1024)
   @HttpCode(200)
   @ApiHeader({ name: 'if-none-match', required: false })
   @ApiOkResponse({ description: `the offer; signature in ${SIGNATURE_HEADER}, key id in ${KEY_ID_HEADER}` })
