@@ -21,7 +21,12 @@ export interface ApiApp {
 export async function createApiApp(config: AppConfig): Promise<ApiApp> {
   if (config.runMigrations) await migrateDatabase(config.databaseUrl);
   // bodyParser off: Fastify's own JSON parser (secure-json-parse) is the only one; Nest's would add forms.
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    // A failed start throws to the caller (which says why and exits), rather than exiting here.
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   await secureHttp(app, config);
   app.useGlobalPipes(createValidationPipe());

@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { Processor, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 
@@ -48,9 +48,13 @@ export class QueueModule {
  */
 export function configureQueueWorkers(config: AppConfig): void {
   const interval = config.queueStalledIntervalMs;
+  const logger = new Logger('QueueWorker');
   BullModule.workerClass = class PatchgateWorker extends Worker {
     constructor(name: string, processor: string | URL | null | Processor, opts: WorkerOptions) {
-      super(name, processor, { lockDuration: interval, stalledInterval: interval, ...opts });
+      // runRetryDelay: after a lost connection the worker polls again within 2 s (BullMQ's default is 15 s).
+      super(name, processor, { lockDuration: interval, stalledInterval: interval, runRetryDelay: 2000, ...opts });
+      // A lost Redis connection is reported here while the worker waits for it to come back.
+      this.on('error', (error) => logger.warn(`${name}: ${error.message}`));
     }
   };
 }

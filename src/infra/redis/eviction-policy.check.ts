@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import Redis from 'ioredis';
+import { ConfigurationError } from '../config/environment';
 
 /** Why Patchgate insists: an evicted key may be a queued job (a status report answered 202) or a lock. */
 const WHY = 'Redis may then evict queued jobs and rate-limit counters; set maxmemory-policy noeviction';
@@ -16,7 +17,7 @@ export async function ensureNoEviction(redis: Redis, localMode: boolean, logger:
   }
   if (policy === 'noeviction') return;
   const message = `Redis's maxmemory-policy is ${policy}: ${WHY}`;
-  if (!localMode) throw new Error(message);
+  if (!localMode) throw new ConfigurationError([message]);
   logger.warn(message);
 }
 

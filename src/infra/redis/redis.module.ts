@@ -37,8 +37,14 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
-        const redis = await connected(createRedisClient(config));
-        await ensureNoEviction(redis, config.localMode, new Logger('Redis'));
+        const logger = new Logger('Redis');
+        const client = createRedisClient(config);
+        // Once per outage, not once per reconnection attempt; ioredis reconnects by itself.
+        let lastError = '';
+        client.on('error', (error: Error) => error.message !== lastError && logger.warn(`Redis: ${(lastError = error.message)}`));
+        client.on('ready', () => (lastError = ''));
+        const redis = await connected(client);
+        await ensureNoEviction(redis, config.localMode, logger);
         return redis;
       },
     },
