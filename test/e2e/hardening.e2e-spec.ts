@@ -115,6 +115,10 @@ describe('request limits and input handling', () => {
     expect(api.headers.get('x-content-type-options')).toBe('nosniff');
     expect(api.headers.get('strict-transport-security')).toContain('max-age=');
     expect(api.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // Agents' answers stay small: no browser headers on /client/v1.
+    const checkIn = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
+    expect(checkIn.status).toBe(200);
+    expect(checkIn.headers.get('content-security-policy')).toBeNull();
     const page = await app.http.get('/api/docs');
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy') ?? '';

@@ -15,6 +15,8 @@ const BODY_LIMIT_KEY = 'bodyLimit';
 /** This route's largest request body, in bytes (413 problem+json beyond it). */
 export const BodyLimit = (bytes: number) => RouteConfig({ [BODY_LIMIT_KEY]: bytes });
 
+const AGENT_PREFIX = '/client/v1/';
+
 /** Swagger UI's page loads its own script and styles and inline data: images; nothing else needs more than none. */
 const DOCS_PREFIX = '/api/docs';
 const DOCS_CSP = {
@@ -55,9 +57,17 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 function applyRouteOptions(route: RouteOptions): void {
   const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT_KEY];
   if (typeof limit === 'number') route.bodyLimit = limit;
-  if (route.url.startsWith(DOCS_PREFIX) && !route.url.startsWith(`${DOCS_PREFIX}-json`)) {
-    route.config = { ...(route.config as object), helmet: { contentSecurityPolicy: DOCS_CSP } } as RouteOptions['config'];
-  }
+  const helmetOptions = helmetFor(route.url);
+  if (helmetOptions) route.config = { ...(route.config as object), helmet: helmetOptions } as RouteOptions['config'];
+}
+
+/** Per-route helmet options (@fastify/helmet reads them from the route config); undefined: the global ones. */
+function helmetFor(url: string): object | undefined {
+  if (url.startsWith(DOCS_PREFIX) && !url.startsWith(`${DOCS_PREFIX}-json`)) return { contentSecurityPolicy: DOCS_CSP };
+  // Agents, not browsers, read these (signed JSON, most of them bodiless 304s): browser headers
+  // would triple the bytes of an unchanged check-in and protect nothing.
+  if (url.startsWith(AGENT_PREFIX)) return { skipRoute: true };
+  return undefined;
 }
 
 /**
