@@ -45,7 +45,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     // Node checks requestTimeout on this interval (30 s by default): keep the cut-off near the limit.
-    http: { connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs) },
+    http: { connectionsCheckingInterval: Math.min(5000, config.http.requestTimeoutMs) },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
