@@ -1,7 +1,9 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
-import { Processor, Worker, WorkerOptions } from 'bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Processor, Queue, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { QueueName } from './queue-names';
 
 /**
  * Who uses the queues. The API only adds jobs, from requests: its commands fail at once while Redis
@@ -9,6 +11,30 @@ import { AppConfig } from '../config/app-config';
  * Redis, as BullMQ requires of its consumers (maxRetriesPerRequest null), and carry on when it is back.
  */
 export type QueueRole = 'api' | 'worker';
+
+/**
+ * A queue's connection errors (Redis away) go to the log once per message, rather than to stderr
+ * as a stack on every reconnection attempt (what BullMQ does when nobody listens).
+ */
+@Injectable()
+class QueueErrorLog implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Queue');
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onApplicationBootstrap(): void {
+    for (const name of Object.values(QueueName)) {
+      let queue: Queue;
+      try {
+        queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      } catch {
+        continue; // not registered in this process
+      }
+      let last = '';
+      queue.on('error', (error) => error.message !== last && this.logger.warn(`${name}: ${(last = error.message)}`));
+    }
+  }
+}
 
 /** BullMQ on the shared Redis; jobs keep their failures for inspection and their successes briefly. */
 @Global()
@@ -36,6 +62,7 @@ export class QueueModule {
           }),
         }),
       ],
+      providers: [QueueErrorLog],
       exports: [BullModule],
     };
   }
