@@ -73,7 +73,8 @@ function helmetFor(url: string): object | undefined {
 /**
  * What a request may carry: JSON only (every other media type is 415; no form, text or cookie
  * parsing), and no Content-Encoding (415: a compressed body's real size is unknown until it is
- * inflated, so none is inflated). Security headers on every answer; CORS only for configured origins.
+ * inflated, so none is inflated). Security headers on every answer but the agents'; CORS only for
+ * configured origins.
  */
 export async function secureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
@@ -84,6 +85,6 @@ export async function secureHttp(app: NestFastifyApplication, config: AppConfig)
       throw new DomainError('unsupported_content_encoding', HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'request bodies must not be compressed (Content-Encoding: identity only)');
     }
   });
-  await app.register(helmet as never, { contentSecurityPolicy: API_CSP, hsts: { maxAge: 31_536_000, includeSubDomains: true } } as never);
+  await app.register(helmet, { contentSecurityPolicy: API_CSP, hsts: { maxAge: 31_536_000, includeSubDomains: true } });
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
 }
