@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
@@ -7,12 +7,9 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppConfig } from './infra/config/app-config';
 import { migrateDatabase } from './infra/database/migration-runner';
-import { requestIdFor } from './infra/logging/logging.module';
+import { createHttpAdapter, secureHttp } from './infra/http/http-server';
 import { AuditTrail } from './modules/audit/events/audit-trail.service';
 import { FirstAdmin, UsersService } from './modules/users/users.service';
-
-/** Largest request body the admin API accepts (413 beyond it). */
-export const ADMIN_BODY_LIMIT = 1024 * 1024;
 
 export interface ApiApp {
   app: NestFastifyApplication;
@@ -23,9 +20,15 @@ export interface ApiApp {
 /** Migrates, builds and initializes the API application; the caller decides where it listens. */
 export async function createApiApp(config: AppConfig): Promise<ApiApp> {
   if (config.runMigrations) await migrateDatabase(config.databaseUrl);
-  const adapter = new FastifyAdapter({ bodyLimit: ADMIN_BODY_LIMIT, trustProxy: false, genReqId: requestIdFor });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, { bufferLogs: true });
+  // bodyParser off: Fastify's own JSON parser (secure-json-parse) is the only one; Nest's would add forms.
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    // A failed start throws to the caller (which says why and exits), rather than exiting here.
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
+  await secureHttp(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(AuditTrail)));
   setUpOpenApi(app);

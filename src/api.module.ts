@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/app-config';
+import { RateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -27,8 +28,9 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, 'api'),
         MetricsModule,
+        RateLimitModule,
         AuthModule,
         UsersModule,
         HealthModule,

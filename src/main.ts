@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AddressInfo } from 'node:net';
 import { createApiApp, printFirstAdmin } from './api-app';
 import { AppConfig } from './infra/config/app-config';
 import { ConfigurationError } from './infra/config/environment';
@@ -10,8 +11,10 @@ async function main(): Promise<void> {
   const { app, firstAdmin } = await createApiApp(config);
   exitOnSignals(() => app.close());
   await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`Patchgate API listening on ${config.host}:${config.port}\n`);
-  printFirstAdmin(firstAdmin, `http://${config.host}:${config.port}`);
+  // The bound port: PORT=0 picks a free one.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  process.stdout.write(`Patchgate API listening on ${config.host}:${port}\n`);
+  printFirstAdmin(firstAdmin, `http://${config.host}:${port}`);
 }
 
 main().catch((error: unknown) => {

@@ -16,7 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, 'worker'),
         SyncWorkerModule,
         ApprovalRulesWorkerModule,
         StatusWorkerModule,

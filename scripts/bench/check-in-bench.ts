@@ -46,6 +46,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       PATCHGATE_RUN_MIGRATIONS: 'false',
       HOST: '127.0.0.1',
+      // Each simulated computer calls many times a second, far above an agent's limit; the limiter
+      // still counts every request, so its cost is in the figures.
+      PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '1000000',
     };
     const baseline = await startNode('scripts/bench/baseline-server.js', { ...env, PORT: '0' });
     started.push(baseline);

@@ -25,10 +25,16 @@ export interface TestEnvironment {
   env: Record<string, string>;
 }
 
-/** A fresh database and Redis key prefix on the shared e2e services. */
-export async function createTestEnvironment(extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
-  const adminUrl = process.env.PATCHGATE_TEST_ADMIN_DATABASE_URL;
-  const redisUrl = process.env.PATCHGATE_TEST_REDIS_URL;
+/** Where a test environment's database and Redis live: by default the shared e2e services. */
+export interface TestServices {
+  adminDatabaseUrl?: string;
+  redisUrl?: string;
+}
+
+/** A fresh database and Redis key prefix on the shared e2e services (or on `services`). */
+export async function createTestEnvironment(extraEnv: Record<string, string> = {}, services: TestServices = {}): Promise<TestEnvironment> {
+  const adminUrl = services.adminDatabaseUrl ?? process.env.PATCHGATE_TEST_ADMIN_DATABASE_URL;
+  const redisUrl = services.redisUrl ?? process.env.PATCHGATE_TEST_REDIS_URL;
   if (!adminUrl || !redisUrl) throw new Error('e2e services are not running: use the e2e jest config');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });

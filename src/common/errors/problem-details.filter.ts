@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { isDependencyUnavailable } from './dependency-unavailable';
 import { DomainError } from './domain-error';
 
 export interface ProblemDetails {
@@ -39,6 +40,9 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
+/** What a 503 asks of its caller: long enough for a restarting server, short for an agent's schedule. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export function problem(status: number, code: string, detail?: string, extras: Record<string, unknown> = {}): ProblemDetails {
   return { ...extras, type: `urn:patchgate:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail };
 }
@@ -58,7 +62,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const body = this.toProblem(error);
     body.instance = request?.url;
-    if (body.status === HttpStatus.TOO_MANY_REQUESTS && typeof body.retryAfterSeconds === 'number') {
+    if (typeof body.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(body.retryAfterSeconds));
     }
     const send = () => void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
@@ -85,6 +89,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (isFastifyRequestError(error) && error.statusCode < 500) {
       return problem(error.statusCode, fastifyCode(error), error.message);
+    }
+    if (isDependencyUnavailable(error)) {
+      this.logger.warn(`answered 503: ${(error as Error).message}`);
+      return problem(HttpStatus.SERVICE_UNAVAILABLE, 'service_unavailable', 'a service Patchgate depends on (PostgreSQL or Redis) cannot be reached; try again shortly', {
+        retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      });
     }
     const errorId = randomUUID();
     this.logger.error({ err: error, errorId }, 'unexpected error');

@@ -38,6 +38,25 @@ export class AppConfig {
   readonly metricsToken: string | null;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
+  /** Browser origins allowed by CORS; empty (the default): CORS stays off. */
+  readonly corsOrigins: string[];
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (login limits and audit use it). */
+  readonly trustProxy: boolean;
+  /** HTTP server time limits: a whole request (headers and body), and an idle keep-alive connection. */
+  readonly http: { requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /**
+   * Rate limits, counted in Redis so they hold across API processes. Failed logins lock a username
+   * (and an IP) for lockSeconds once reached; computers and API tokens get so many requests a minute.
+   */
+  readonly rateLimits: {
+    loginFailuresPerUser: number;
+    loginFailuresPerIp: number;
+    loginLockSeconds: number;
+    computerPerMinute: number;
+    apiTokenPerMinute: number;
+  };
+  /** How often BullMQ workers look for jobs whose worker died (their lock expired). */
+  readonly queueStalledIntervalMs: number;
 
   constructor(env: Environment, localMode: boolean) {
     const missing = (name: string) => new ConfigurationError([`${name} is required outside local mode`]);
@@ -75,6 +94,22 @@ export class AppConfig {
     };
     this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
     this.localMode = localMode;
+    this.corsOrigins = (env.PATCHGATE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    this.trustProxy = env.PATCHGATE_TRUST_PROXY ?? false;
+    this.http = {
+      requestTimeoutMs: env.PATCHGATE_REQUEST_TIMEOUT_MS ?? 30_000,
+      keepAliveTimeoutMs: env.PATCHGATE_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
+    };
+    this.rateLimits = {
+      loginFailuresPerUser: env.PATCHGATE_LOGIN_MAX_FAILURES_PER_USER ?? 5,
+      loginFailuresPerIp: env.PATCHGATE_LOGIN_MAX_FAILURES_PER_IP ?? 50,
+      loginLockSeconds: env.PATCHGATE_LOGIN_LOCK_SECONDS ?? 900,
+      // An agent calls once per check-in interval (a minute at the shortest), plus its status
+      // reports and retries: a few calls a minute at worst.
+      computerPerMinute: env.PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE ?? 120,
+      apiTokenPerMinute: env.PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE ?? 1200,
+    };
+    this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

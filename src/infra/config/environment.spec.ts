@@ -52,9 +52,28 @@ describe(AppConfig.name, () => {
     ['PATCHGATE_PUBLIC_URL', 'patchgate.example.com'],
     ['PATCHGATE_PUBLIC_URL', 'https://patchgate.example.com/?x=1'],
     ['PATCHGATE_CONTENT_CONCURRENCY', '0'],
+    ['PATCHGATE_CORS_ORIGINS', '*'],
+    ['PATCHGATE_CORS_ORIGINS', 'https://a.example.com,console.example.com'],
+    ['PATCHGATE_TRUST_PROXY', 'sometimes'],
+    ['PATCHGATE_REQUEST_TIMEOUT_MS', '10'],
+    ['PATCHGATE_LOGIN_MAX_FAILURES_PER_USER', '0'],
+    ['PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE', 'lots'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(ConfigurationError);
     expect(() => parseEnvironment({ ...base, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('keeps CORS off and trusts no proxy by default; reads a list of origins', () => {
+    const config = AppConfig.fromEnvironment({ ...base });
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.trustProxy).toBe(false);
+    const withOrigins = AppConfig.fromEnvironment({ ...base, PATCHGATE_CORS_ORIGINS: 'https://a.example.com, http://localhost:3000' });
+    expect(withOrigins.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:3000']);
+  });
+
+  it('defaults rate limits that an agent polling every minute, with retries, stays far below', () => {
+    const { rateLimits } = AppConfig.fromEnvironment({ ...base });
+    expect(rateLimits).toEqual({ loginFailuresPerUser: 5, loginFailuresPerIp: 50, loginLockSeconds: 900, computerPerMinute: 120, apiTokenPerMinute: 1200 });
   });
 
   it('requires JWT_SECRET outside local mode', () => {

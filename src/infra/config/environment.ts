@@ -104,9 +104,42 @@ export class Environment {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
   PATCHGATE_CONTENT_RETRY_DELAY_MS?: number;
+
   @IsOptional() @IsString()
   @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
   PATCHGATE_METRICS_TOKEN?: string;
+
+  @IsOptional() @Matches(/^\s*https?:\/\/[^,\s]+(\s*,\s*https?:\/\/[^,\s]+)*\s*$/, {
+    message: 'PATCHGATE_CORS_ORIGINS must be a comma-separated list of http(s):// origins',
+  })
+  PATCHGATE_CORS_ORIGINS?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_TRUST_PROXY?: boolean;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(600_000)
+  PATCHGATE_REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(600_000)
+  PATCHGATE_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
+  PATCHGATE_LOGIN_MAX_FAILURES_PER_USER?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000)
+  PATCHGATE_LOGIN_MAX_FAILURES_PER_IP?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(86400)
+  PATCHGATE_LOGIN_LOCK_SECONDS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(600_000)
+  PATCHGATE_QUEUE_STALLED_INTERVAL_MS?: number;
 }
 
 export class ConfigurationError extends Error {
@@ -136,4 +169,8 @@ const ENVIRONMENT_KEYS = new Set([
   'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS', 'PATCHGATE_METRICS_TOKEN',
   'PATCHGATE_CONTENT_MODE', 'PATCHGATE_CONTENT_DIR', 'PATCHGATE_PUBLIC_URL', 'PATCHGATE_CONTENT_CONCURRENCY', 'PATCHGATE_CONTENT_ATTEMPTS',
   'PATCHGATE_CONTENT_RETRY_DELAY_MS',
+  'PATCHGATE_CORS_ORIGINS', 'PATCHGATE_TRUST_PROXY', 'PATCHGATE_REQUEST_TIMEOUT_MS',
+  'PATCHGATE_KEEP_ALIVE_TIMEOUT_MS', 'PATCHGATE_LOGIN_MAX_FAILURES_PER_USER', 'PATCHGATE_LOGIN_MAX_FAILURES_PER_IP',
+  'PATCHGATE_LOGIN_LOCK_SECONDS', 'PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE', 'PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE',
+  'PATCHGATE_QUEUE_STALLED_INTERVAL_MS',
 ]);

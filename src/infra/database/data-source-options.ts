@@ -13,7 +13,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     // The hot path holds few connections for short queries; the pool bounds load on PostgreSQL.
-    extra: { max: 20, idleTimeoutMillis: 30_000, application_name: 'patchgate' },
+    // A PostgreSQL that does not answer fails a request (503) rather than holding it.
+    extra: { max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5000, application_name: 'patchgate' },
   };
 }
 

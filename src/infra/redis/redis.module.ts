@@ -1,16 +1,24 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { ensureNoEviction } from './eviction-policy.check';
 
 export const REDIS = Symbol('REDIS');
 
 /**
- * Opens a client on REDIS_URL for request paths: a command fails fast while Redis is away.
- * Auto-pipelining sends the commands of concurrent requests in one write: on the check-in path
- * socket writes, not Redis, are the cost.
+ * Opens a client on REDIS_URL for request paths. A command fails at once while Redis is away (no
+ * offline queue; a command caught by a dropped connection is retried once), so a request answers
+ * 503 rather than hanging; the client reconnects by itself. Auto-pipelining sends the commands of
+ * concurrent requests in one write: on the check-in path socket writes, not Redis, are the cost.
  */
 export function createRedisClient(config: AppConfig): Redis {
-  return new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
+  return new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
+}
+
+/** Resolves once the client is connected: without an offline queue, commands sent before would fail. */
+function connected(redis: Redis): Promise<Redis> {
+  if (redis.status === 'ready') return Promise.resolve(redis);
+  return new Promise((resolve) => redis.once('ready', () => resolve(redis)));
 }
 
 @Injectable()
@@ -24,7 +32,24 @@ class RedisCloser implements OnApplicationShutdown {
 /** The shared Redis client for caches, rate limits and health (BullMQ keeps its own connections). */
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => createRedisClient(config) }, RedisCloser],
+  providers: [
+    {
+      provide: REDIS,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig) => {
+        const logger = new Logger('Redis');
+        const client = createRedisClient(config);
+        // Once per outage, not once per reconnection attempt; ioredis reconnects by itself.
+        let lastError = '';
+        client.on('error', (error: Error) => error.message !== lastError && logger.warn(`Redis: ${(lastError = error.message)}`));
+        client.on('ready', () => (lastError = ''));
+        const redis = await connected(client);
+        await ensureNoEviction(redis, config.localMode, logger);
+        return redis;
+      },
+    },
+    RedisCloser,
+  ],
   exports: [REDIS],
 })
 export class RedisModule {}

@@ -20,6 +20,10 @@ export interface LocalServices {
   redisUrl: string;
   /** Stops Redis and PostgreSQL and resolves once both processes have exited; idempotent. */
   stop(): Promise<void>;
+  /** Stops one server gracefully, keeping its data (fault tests: the app must ride this out). */
+  stopService(name: 'postgres' | 'redis'): Promise<void>;
+  /** Starts a server stopped by stopService again, on the same port and data. */
+  restartService(name: 'postgres' | 'redis'): Promise<void>;
 }
 
 export interface LocalServicesOptions {
@@ -51,11 +55,12 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   // Both lookups first, so a missing binary fails before anything is started.
   const binaries = await findPostgresBinaries();
   const redisBinary = await findOrInstallRedisServer(log);
+  const starters: Starters = {
+    postgres: (port) => startPostgres({ dataDir, binaries, log, port }),
+    redis: (port) => startRedis({ dataDir, binary: redisBinary, log, port }),
+  };
 
-  const [postgresResult, redisResult] = await Promise.allSettled([
-    startPostgres({ dataDir, binaries, log }),
-    startRedis({ dataDir, binary: redisBinary, log }),
-  ]);
+  const [postgresResult, redisResult] = await Promise.allSettled([starters.postgres(), starters.redis()]);
   if (postgresResult.status === 'rejected' || redisResult.status === 'rejected') {
     // Never leave one server running when the other could not start.
     await Promise.all([
@@ -65,45 +70,70 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     ]);
     throw postgresResult.status === 'rejected' ? postgresResult.reason : (redisResult as PromiseRejectedResult).reason;
   }
-  return running(postgresResult.value, redisResult.value, log);
+  return running(postgresResult.value, redisResult.value, starters, log);
 }
 
-function running(postgres: PostgresServer, redis: RedisServer, log: (message: string) => void): LocalServices {
-  const unregister = [
-    signalOnProcessExit(postgres.process, {
-      onExit: STOP_SIGNALS.postgres.onExit,
-      onFatalSignal: STOP_SIGNALS.postgres.graceful,
-    }),
-    signalOnProcessExit(redis.process, { onExit: STOP_SIGNALS.redis.onExit, onFatalSignal: STOP_SIGNALS.redis.graceful }),
-  ];
-  let stopping: Promise<void> | undefined;
-  reportUnexpectedExit(postgres.process, () => stopping !== undefined, log);
-  reportUnexpectedExit(redis.process, () => stopping !== undefined, log);
+type ServiceName = keyof typeof STOP_SIGNALS;
+type Starters = { postgres: (port?: number) => Promise<PostgresServer>; redis: (port?: number) => Promise<RedisServer> };
 
+/** One server as running() keeps it: restartable on its port, watched while it runs. */
+class Supervised<T extends { port: number; process: ManagedProcess }> {
+  private unregister: () => void = () => undefined;
+  private stopRequested = false;
+
+  constructor(
+    private readonly name: ServiceName,
+    public server: T,
+    private readonly start: (port: number) => Promise<T>,
+    private readonly log: (message: string) => void,
+  ) {
+    this.watch();
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    await this.server.process.stop(STOP_SIGNALS[this.name].graceful, STOP_TIMEOUT_MS);
+    this.unregister();
+  }
+
+  async restart(): Promise<void> {
+    if (!this.server.process.hasExited) return;
+    this.server = await this.start(this.server.port);
+    this.stopRequested = false;
+    this.watch();
+  }
+
+  private watch(): void {
+    const { process: server } = this.server;
+    this.unregister = signalOnProcessExit(server, { onExit: STOP_SIGNALS[this.name].onExit, onFatalSignal: STOP_SIGNALS[this.name].graceful });
+    // A server dying on its own (OOM killer, disk full) should at least leave a trace in the log.
+    void server.exited.then((exit) => {
+      if (!this.stopRequested) this.log(`${server.describeExit(exit)} (without stop() being called)`);
+    });
+  }
+}
+
+function running(postgres: PostgresServer, redis: RedisServer, starters: Starters, log: (message: string) => void): LocalServices {
+  const servers = {
+    postgres: new Supervised('postgres', postgres, starters.postgres, log),
+    redis: new Supervised('redis', redis, starters.redis, log),
+  };
+  let stopping: Promise<void> | undefined;
   const credentials = `${encodeURIComponent(postgres.user)}:${encodeURIComponent(postgres.password)}`;
   const postgresBase = `postgres://${credentials}@127.0.0.1:${postgres.port}`;
   return {
     databaseUrl: `${postgresBase}/${APP_DATABASE}`,
     adminDatabaseUrl: `${postgresBase}/postgres`,
     redisUrl: `redis://:${encodeURIComponent(redis.password)}@127.0.0.1:${redis.port}`,
+    stopService: (name) => servers[name].stop(),
+    restartService: (name) => servers[name].restart(),
     stop: () => {
       stopping ??= (async () => {
         log('stopping local PostgreSQL and Redis');
-        await Promise.all([
-          redis.process.stop(STOP_SIGNALS.redis.graceful, STOP_TIMEOUT_MS),
-          postgres.process.stop(STOP_SIGNALS.postgres.graceful, STOP_TIMEOUT_MS),
-        ]);
-        for (const undo of unregister) undo();
+        await Promise.all([servers.redis.stop(), servers.postgres.stop()]);
         log('local PostgreSQL and Redis stopped');
       })();
       return stopping;
     },
   };
-}
-
-/** A server dying on its own (OOM killer, disk full) should at least leave a trace in the log. */
-function reportUnexpectedExit(server: ManagedProcess, stopRequested: () => boolean, log: (message: string) => void): void {
-  void server.exited.then((exit) => {
-    if (!stopRequested()) log(`${server.describeExit(exit)} (without stop() being called)`);
-  });
 }

@@ -24,6 +24,8 @@ export interface StartPostgresOptions {
   dataDir: string;
   binaries: PostgresBinaries;
   log: (message: string) => void;
+  /** Restart on this port (clients keep their URL); by default a free port is picked. */
+  port?: number;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -31,7 +33,7 @@ const START_ATTEMPTS = 3;
 /** Worth another attempt: the port was taken after we picked it, or backends of a killed server still hold its shared memory. */
 const RETRYABLE_START_FAILURE = /address already in use|could not bind|is still in use/i;
 
-export async function startPostgres({ dataDir, binaries, log }: StartPostgresOptions): Promise<PostgresServer> {
+export async function startPostgres({ dataDir, binaries, log, port: fixedPort }: StartPostgresOptions): Promise<PostgresServer> {
   const password = await readOrCreateSecret(path.join(dataDir, 'postgres-password'));
   const location = await resolveClusterLocation(dataDir, log);
   const { clusterDir, user } = location;
@@ -45,7 +47,7 @@ export async function startPostgres({ dataDir, binaries, log }: StartPostgresOpt
   });
 
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort();
+    const port = fixedPort ?? (await findFreePort());
     const server = new ManagedProcess('PostgreSQL', binaries.postgres, serverArgs(clusterDir, port), {
       uid: user?.uid,
       gid: user?.gid,

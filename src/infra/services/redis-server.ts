@@ -18,13 +18,15 @@ export interface StartRedisOptions {
   dataDir: string;
   binary: string;
   log: (message: string) => void;
+  /** Restart on this port (clients keep their URL); by default a free port is picked. */
+  port?: number;
 }
 
 const READY_TIMEOUT_MS = 30_000;
 const START_ATTEMPTS = 3;
 const PORT_TAKEN = /address already in use|could not create server tcp listening socket/i;
 
-export async function startRedis({ dataDir, binary, log }: StartRedisOptions): Promise<RedisServer> {
+export async function startRedis({ dataDir, binary, log, port: fixedPort }: StartRedisOptions): Promise<RedisServer> {
   const redisDir = path.join(dataDir, 'redis');
   await fs.mkdir(redisDir, { recursive: true, mode: 0o700 });
   const password = await readOrCreateSecret(path.join(dataDir, 'redis-password'));
@@ -36,7 +38,7 @@ export async function startRedis({ dataDir, binary, log }: StartRedisOptions): P
   await clearStaleServer({ name: 'Redis', pidFile, workDir: redisDir, stopSignal: 'SIGTERM', log });
 
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort();
+    const port = fixedPort ?? (await findFreePort());
     const server = new ManagedProcess('Redis', binary, serverArgs(authConfig, redisDir, pidFile, port), {
       cwd: redisDir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
@@ -47,7 +49,7 @@ export async function startRedis({ dataDir, binary, log }: StartRedisOptions): P
       return { port, password, process: server };
     } catch (error) {
       await server.stop('SIGKILL', 5_000);
-      if (!PORT_TAKEN.test(server.output()) || attempt >= START_ATTEMPTS) throw error;
+      if (!PORT_TAKEN.test(server.output()) || attempt >= START_ATTEMPTS || fixedPort) throw error;
       log(`Redis: port ${port} was taken before Redis could bind it; retrying`);
     }
   }

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { hashSecretToken, newSecretToken } from '../../common/auth/secret-token';
 import { Principal, Role } from '../../common/auth/role';
 import { AppConfig } from '../../infra/config/app-config';
+import { RateLimits } from '../../infra/rate-limit/rate-limits.service';
 import { RequestOrigin } from '../audit/events/audit-event';
 import { AuditTrail } from '../audit/events/audit-trail.service';
 import { UsersRepository } from '../users/users.repository';
@@ -28,18 +29,24 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly auditTrail: AuditTrail,
+    private readonly limits: RateLimits,
   ) {}
 
   /** `origin` (client IP, request id) goes into the audit event every login attempt writes. */
   async login(username: string, password: string, origin?: RequestOrigin): Promise<LoginResponseDto> {
+    const ip = origin?.clientIp ?? null;
+    await this.limits.assertLoginAllowed(username, ip);
     const user = await this.users.findActiveByUsername(username);
     // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
     const valid = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH_PROMISE));
     if (!user || !valid) {
-      await this.auditTrail.recordLogin(username, null, origin);
+      await Promise.all([this.auditTrail.recordLogin(username, null, origin), this.limits.recordLoginFailure(username, ip)]);
       throw new UnauthorizedException({ code: 'invalid_credentials', message: 'username or password is wrong' });
     }
-    await this.auditTrail.recordLogin(username, { type: 'user', id: user.id, name: user.username, role: user.role }, origin);
+    await Promise.all([
+      this.auditTrail.recordLogin(username, { type: 'user', id: user.id, name: user.username, role: user.role }, origin),
+      this.limits.recordLoginSuccess(username),
+    ]);
     const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role };
     return { accessToken: await this.jwt.signAsync(claims), expiresIn: this.config.jwtExpiresInSeconds };
   }
@@ -54,7 +61,9 @@ export class AuthService {
   async principalFromApiToken(token: string): Promise<Principal | null> {
     if (!token.startsWith(`${API_TOKEN_PREFIX}_`)) return null;
     const row = await this.apiTokens.findActiveByHash(hashSecretToken(token));
-    return row ? { kind: 'api-token', id: row.id, name: row.name, role: row.role } : null;
+    if (!row) return null;
+    await this.limits.consume('apiToken', row.id);
+    return { kind: 'api-token', id: row.id, name: row.name, role: row.role };
   }
 
   async createApiToken(dto: CreateApiTokenDto, creator: Principal): Promise<CreatedApiTokenDto> {

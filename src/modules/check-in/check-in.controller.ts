@@ -3,6 +3,7 @@ import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nest
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../infra/config/app-config';
 import { ComputerOnly } from '../../common/auth/access.decorators';
+import { BodyLimit } from '../../infra/http/http-server';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
 import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
@@ -26,6 +27,7 @@ export class CheckInController {
    */
   @Post()
   @ComputerOnly()
+  @BodyLimit(256 * 1024)
   @HttpCode(200)
   @ApiHeader({ name: 'if-none-match', required: false })
   @ApiOkResponse({ description: `the offer; signature in ${SIGNATURE_HEADER}, key id in ${KEY_ID_HEADER}` })

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { ComputerOnly } from '../../common/auth/access.decorators';
+import { BodyLimit } from '../../infra/http/http-server';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
 import { StatusAcceptedDto, StatusReportDto } from './dto/status-report.dto';
 import { StatusService } from './status.service';
@@ -16,6 +17,7 @@ export class StatusController {
    */
   @Post()
   @ComputerOnly()
+  @BodyLimit(1024 * 1024)
   @HttpCode(202)
   @ApiAcceptedResponse({ type: StatusAcceptedDto })
   async report(@Body() dto: StatusReportDto, @CurrentComputer() computer: ComputerPrincipal): Promise<StatusAcceptedDto> {

@@ -1,0 +1,90 @@
+import helmet from '@fastify/helmet';
+import { HttpStatus } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication, RouteConfig } from '@nestjs/platform-fastify';
+import { FastifyInstance, RouteOptions } from 'fastify';
+import { DomainError } from '../../common/errors/domain-error';
+import { AppConfig } from '../config/app-config';
+import { requestIdFor } from '../logging/logging.module';
+
+/** Largest request body the admin API accepts (413 beyond it); routes may lower it with @BodyLimit. */
+export const ADMIN_BODY_LIMIT = 1024 * 1024;
+
+/** Route config key read by the onRoute hook below. */
+const BODY_LIMIT_KEY = 'bodyLimit';
+
+/** This route's largest request body, in bytes (413 problem+json beyond it). */
+export const BodyLimit = (bytes: number) => RouteConfig({ [BODY_LIMIT_KEY]: bytes });
+
+const AGENT_PREFIX = '/client/v1/';
+
+/** Swagger UI's page loads its own script and styles and inline data: images; nothing else needs more than none. */
+const DOCS_PREFIX = '/api/docs';
+const DOCS_CSP = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+/** JSON only: a browser that renders an answer anyway may load nothing and run nothing. */
+const API_CSP = { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } };
+
+/**
+ * The Fastify server with Patchgate's limits: bodies, time limits against slow clients, and JSON
+ * parsed by secure-json-parse with prototype poisoning refused.
+ */
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    bodyLimit: ADMIN_BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    genReqId: requestIdFor,
+    // A client must send its whole request (headers and body) within this; a slow-loris is cut off.
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node checks requestTimeout on this interval (30 s by default): keep the cut-off near the limit.
+    http: { connectionsCheckingInterval: Math.min(5000, config.http.requestTimeoutMs) },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  // Before Nest registers any route, so every route passes through it.
+  adapter.getInstance().addHook('onRoute', applyRouteOptions);
+  return adapter;
+}
+
+function applyRouteOptions(route: RouteOptions): void {
+  const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT_KEY];
+  if (typeof limit === 'number') route.bodyLimit = limit;
+  const helmetOptions = helmetFor(route.url);
+  if (helmetOptions) route.config = { ...(route.config as object), helmet: helmetOptions } as RouteOptions['config'];
+}
+
+/** Per-route helmet options (@fastify/helmet reads them from the route config); undefined: the global ones. */
+function helmetFor(url: string): object | undefined {
+  if (url.startsWith(DOCS_PREFIX) && !url.startsWith(`${DOCS_PREFIX}-json`)) return { contentSecurityPolicy: DOCS_CSP };
+  // Agents, not browsers, read these (signed JSON, most of them bodiless 304s): browser headers
+  // would triple the bytes of an unchanged check-in and protect nothing.
+  if (url.startsWith(AGENT_PREFIX)) return { skipRoute: true };
+  return undefined;
+}
+
+/**
+ * What a request may carry: JSON only (every other media type is 415; no form, text or cookie
+ * parsing), and no Content-Encoding (415: a compressed body's real size is unknown until it is
+ * inflated, so none is inflated). Security headers on every answer but the agents'; CORS only for
+ * configured origins.
+ */
+export async function secureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      throw new DomainError('unsupported_content_encoding', HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'request bodies must not be compressed (Content-Encoding: identity only)');
+    }
+  });
+  await app.register(helmet, { contentSecurityPolicy: API_CSP, hsts: { maxAge: 31_536_000, includeSubDomains: true } });
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+}
