@@ -8,8 +8,10 @@ import Redis from 'ioredis';
 import { QueueName } from '../../src/infra/queue/queue-names';
 import { LocalServices, startLocalServices } from '../../src/infra/services/local-services';
 import { syncRunJobId } from '../../src/modules/catalog/sync/sync-queue';
+import { ALL_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
 import { currentRevisions, readSampleFeed, SAMPLE_FEED_DIR } from '../factories/catalog.factory';
 import { createEnrollmentKey, registerComputer, registrationBody } from '../factories/computers.factory';
+import { insertUpdate } from '../factories/updates.factory';
 import { buildPrivateCopy, NodeProcess } from '../support/built-process';
 import { eventually } from '../support/eventually';
 import { FeedServer } from '../support/feed-server';
@@ -127,6 +129,29 @@ describe('faults', () => {
       await eventually(() => storedUpdateIds(app, pc.computerId), (stored) => accepted.every((id) => stored.has(id)), 45_000);
       const id = await startRun(app, admin);
       expect(await waitForRun(app, admin, id)).toMatchObject({ status: 'succeeded', newUpdates: sampleUpdates.size });
+    });
+
+    it('an approval committed while Redis is down reaches the computers once Redis is back (no stale 304)', async () => {
+      const pc = await registerComputer(app, admin);
+      const updateId = await insertUpdate(app.db);
+      const first = await app.http.post<{ updates: { updateId: string }[] }>('/client/v1/checkin', {}, { token: pc.token });
+      expect(first.status).toBe(200);
+      expect(first.body.updates.map((u) => u.updateId)).not.toContain(updateId);
+      const etag = first.headers.get('etag')!;
+
+      await services.stopService('redis');
+      await eventually(() => app.http.get('/health/ready'), (res) => res.status === 503);
+      // PostgreSQL commits the approval (and its log entry); the version bump after it fails.
+      expectUnavailable(await app.http.put('/api/v1/approvals', { updateId, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' }, { token: admin }));
+      expect(await app.db.query('SELECT decision FROM approvals WHERE update_id = $1', [updateId])).toEqual([{ decision: 'install' }]);
+
+      await services.restartService('redis');
+      const next = await eventually(
+        () => app.http.post<{ updates: { updateId: string }[] }>('/client/v1/checkin', {}, { token: pc.token, headers: { 'if-none-match': etag } }),
+        // Once Redis answers, every cached offer is invalidated; an answer in between may still be 304.
+        (res) => res.status === 200,
+      );
+      expect(next.body.updates.map((u) => u.updateId)).toContain(updateId);
     });
 
     it('PostgreSQL stopped: 503 rather than a hang or a 500, status reports still accepted and stored once it is back', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../infra/config/app-config';
 import { REDIS } from '../../infra/redis/redis.module';
@@ -86,8 +86,11 @@ export interface OfferDependencies {
  */
 @Injectable()
 export class OfferVersionsService {
+  private readonly logger = new Logger(OfferVersionsService.name);
   private readonly prefix: string;
   private readonly commands: VersionCommands;
+  /** Set while a bump lost to a Redis outage waits to be made good (invalidateAllWhenBack). */
+  private recovering = false;
 
   constructor(
     @Inject(REDIS) redis: Redis,
@@ -183,7 +186,35 @@ export class OfferVersionsService {
   }
 
   private async bump(keys: string[]): Promise<void> {
-    if (keys.length) await this.commands.pgBump(keys.length, ...keys, seed());
+    if (!keys.length) return;
+    try {
+      await this.commands.pgBump(keys.length, ...keys, seed());
+    } catch (error) {
+      this.invalidateAllWhenBack();
+      throw error;
+    }
+  }
+
+  /**
+   * A bump that failed (Redis unreachable) follows a change already committed in PostgreSQL: the
+   * versions it should have moved would keep cached answers and ETags valid after Redis is back. So,
+   * once Redis answers again, every cached offer is invalidated: the catalog and settings versions
+   * are in every ETag and shared key, the tree version in every cached computer context.
+   */
+  private invalidateAllWhenBack(): void {
+    if (this.recovering) return;
+    this.recovering = true;
+    const keys = [`${this.prefix}:catalog`, `${this.prefix}:tree`, `${this.prefix}:settings`];
+    const attempt = (): void => {
+      this.commands.pgBump(keys.length, ...keys, seed()).then(
+        () => {
+          this.recovering = false;
+          this.logger.warn('Redis is back after a lost version bump: every cached offer was invalidated');
+        },
+        () => setTimeout(attempt, 1000).unref(),
+      );
+    };
+    setTimeout(attempt, 1000).unref();
   }
 }
 
