@@ -106,7 +106,7 @@ export class AppConfig {
       loginLockSeconds: env.PATCHGATE_LOGIN_LOCK_SECONDS ?? 900,
       // An agent calls once per check-in interval (a minute at the shortest), plus its status
       // reports and retries: a few calls a minute at worst.
-      computerPerMinute: env.PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE ?? 120,
+      computerPerMinute: env.PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE ?? 600,
       apiTokenPerMinute: env.PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE ?? 1200,
     };
     this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;

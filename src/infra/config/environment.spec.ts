@@ -73,7 +73,7 @@ describe(AppConfig.name, () => {
 
   it('defaults rate limits that an agent polling every minute, with retries, stays far below', () => {
     const { rateLimits } = AppConfig.fromEnvironment({ ...base });
-    expect(rateLimits).toEqual({ loginFailuresPerUser: 5, loginFailuresPerIp: 50, loginLockSeconds: 900, computerPerMinute: 120, apiTokenPerMinute: 1200 });
+    expect(rateLimits).toEqual({ loginFailuresPerUser: 5, loginFailuresPerIp: 50, loginLockSeconds: 900, computerPerMinute: 600, apiTokenPerMinute: 1200 });
   });
 
   it('requires JWT_SECRET outside local mode', () => {
