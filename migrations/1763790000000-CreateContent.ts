@@ -18,7 +18,7 @@ export class CreateContent1763790000000 implements MigrationInterface {
     // a download already failed from, so a failure is retried only once a new revision names it.
     await db.query(`
       CREATE TABLE content_files (
-        sha256 char(64) PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
         size bigint NOT NULL CHECK (size >= 0),
         url text NOT NULL,
         source varchar(80) NOT NULL,

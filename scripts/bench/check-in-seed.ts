@@ -71,6 +71,13 @@ export async function seedFleet(databaseUrl: string, size: SeedSize): Promise<vo
         CROSS JOIN LATERAL (SELECT update_id FROM updates ORDER BY released_at DESC OFFSET (CASE WHEN k % 10 = 0 THEN k % $3 ELSE $3 + k END) LIMIT 1) u
       ON CONFLICT DO NOTHING`,
       [size.approvals - size.offerSize, Math.max(2, size.groups - regions - 2), size.offerSize]);
+    // The default content mode (on_approval) offers an update once its files are stored: the files
+    // of every update count as downloaded and verified, so offers carry Patchgate's file URLs.
+    await db.query(`
+      INSERT INTO content_files (sha256, size, url, source, status, stored_at)
+      SELECT DISTINCT ON (f->>'sha256') f->>'sha256', (f->>'size')::bigint, f->>'url', u.update_id || ':' || u.current_revision, 'stored', now()
+        FROM updates u CROSS JOIN LATERAL jsonb_array_elements(u.files) f
+      ON CONFLICT DO NOTHING`);
     await db.query('ANALYZE');
   } finally {
     await db.end();

@@ -147,7 +147,7 @@ export class ContentRepository {
 
   /** Which of these sha256s have a row (any status). */
   async findKnown(sha256s: string[]): Promise<Set<string>> {
-    const rows: { sha256: string }[] = await this.dataSource.query('SELECT sha256 FROM content_files WHERE sha256 = ANY($1::bpchar[])', [sha256s]);
+    const rows: { sha256: string }[] = await this.dataSource.query('SELECT sha256 FROM content_files WHERE sha256 = ANY($1::text[])', [sha256s]);
     return new Set(rows.map((r) => r.sha256));
   }
 
