@@ -94,8 +94,14 @@ describe('faults', () => {
     let admin: string;
 
     beforeEach(async () => {
-      // The reporting loop below sends far more than an agent would.
-      app = await startTestApp({ withWorker: true, environment: await environment({ PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '1000000' }) });
+      // The reporting loop below sends far more than an agent would. A job the worker was taking or
+      // finishing when Redis went away stays active in Redis until its lock expires and the stalled-job
+      // check hands it back (lock duration and check interval: PATCHGATE_QUEUE_STALLED_INTERVAL_MS,
+      // 30 s by default); 2 s here, so the test need not wait a minute for it.
+      app = await startTestApp({
+        withWorker: true,
+        environment: await environment({ PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '1000000', PATCHGATE_QUEUE_STALLED_INTERVAL_MS: '2000' }),
+      });
       admin = await app.login();
     });
     afterEach(() => app.close());
@@ -126,7 +132,11 @@ describe('faults', () => {
 
       const accepted = reporter.accepted();
       // The worker may be between reconnection attempts when Redis is back.
-      await eventually(() => storedUpdateIds(app, pc.computerId), (stored) => accepted.every((id) => stored.has(id)), 45_000);
+      const missing = async () => {
+        const stored = await storedUpdateIds(app, pc.computerId);
+        return accepted.filter((id) => !stored.has(id));
+      };
+      expect(await eventually(missing, (ids) => ids.length === 0, 45_000)).toEqual([]);
       const id = await startRun(app, admin);
       expect(await waitForRun(app, admin, id)).toMatchObject({ status: 'succeeded', newUpdates: sampleUpdates.size });
     });
