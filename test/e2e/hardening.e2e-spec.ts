@@ -121,6 +121,8 @@ describe('request limits and input handling', () => {
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
+    // Served over plain http in local mode: its assets must not be upgraded to an https that isn't there.
+    expect(csp).not.toContain('upgrade-insecure-requests');
     // The page runs no inline script (the CSP would block it); its scripts and styles load from here.
     expect(page.text).not.toMatch(/<script>(?!\s*<\/script>)/);
     const assets = [...page.text.matchAll(/(?:src|href)="\.?\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);

@@ -27,10 +27,13 @@ const DOCS_CSP = {
     imgSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
     frameAncestors: ["'none'"],
+    // Local mode serves plain http: upgrading the page's own assets to https would leave it blank.
+    // Behind the TLS proxy the page is https already, and HSTS keeps it there.
+    upgradeInsecureRequests: null,
   },
 };
 /** JSON only: a browser that renders an answer anyway may load nothing and run nothing. */
-const API_CSP = { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } };
+const API_CSP = { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], upgradeInsecureRequests: null } };
 
 /**
  * The Fastify server with Patchgate's limits: bodies, time limits against slow clients, and JSON
