@@ -10,7 +10,12 @@ export interface Started {
   stop(): Promise<void>;
   /** Peak resident memory of the process so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time (user + system) the process has used so far, in ms. */
+  cpuMs(): number;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 
 /** Starts a node script and waits until it prints `listening <port>` or the given readiness line. */
 export function startNode(script: string, env: NodeJS.ProcessEnv, ready: RegExp = /listening (\d+)/): Promise<Started> {
@@ -38,6 +43,11 @@ export function startNode(script: string, env: NodeJS.ProcessEnv, ready: RegExp 
         peakRssMb: () => {
           const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
           return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+        },
+        cpuMs: () => {
+          // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
         },
       });
     };

@@ -20,10 +20,25 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const EVENTS_PER_REPORT = 100;
 
-function row(name: string, result: LoadResult, baseline?: LoadResult): string {
+/** A load result with the CPU time the server process used per request while it ran. */
+type Measured = LoadResult & { cpuMicrosPerRequest: number };
+
+/**
+ * The server's CPU per request is steadier than req/s on a shared machine: other processes slow
+ * the clock-time figures, much less the CPU time each request takes.
+ */
+async function measure(server: Started, load: Promise<LoadResult> | (() => Promise<LoadResult>)): Promise<Measured> {
+  const cpuBefore = server.cpuMs();
+  const result = await (typeof load === 'function' ? load() : load);
+  const requests = Object.values(result.statusCounts).reduce((sum, n) => sum + n, 0);
+  return { ...result, cpuMicrosPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / Math.max(1, requests) };
+}
+
+function row(name: string, result: Measured, baseline?: Measured): string {
   const ratio = baseline ? (result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : '—';
   const statuses = Object.entries(result.statusCounts).map(([s, n]) => `${s}:${n}`).join(' ');
-  return `${name.padEnd(34)} ${result.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms  ratio ${ratio.padStart(5)}  [${statuses}${result.errors ? ` errors:${result.errors}` : ''}]`;
+  const cpu = `cpu ${result.cpuMicrosPerRequest.toFixed(0).padStart(5)} µs/req`;
+  return `${name.padEnd(34)} ${result.requestsPerSecond.toFixed(0).padStart(8)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms  ratio ${ratio.padStart(5)}  ${cpu}  [${statuses}${result.errors ? ` errors:${result.errors}` : ''}]`;
 }
 
 async function main(): Promise<void> {
@@ -58,26 +73,32 @@ async function main(): Promise<void> {
     started.push(worker);
     const apiUrl = `http://127.0.0.1:${api.port}`;
 
-    const base = await runLoad({
-      url: `http://127.0.0.1:${baseline.port}`,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-      request: () => ({ method: 'POST', path: '/baseline', headers: { 'content-type': 'application/json' }, body: '{"nonce":"abcdefgh12345678"}' }),
-    });
+    const base = await measure(
+      baseline,
+      runLoad({
+        url: `http://127.0.0.1:${baseline.port}`,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        request: () => ({ method: 'POST', path: '/baseline', headers: { 'content-type': 'application/json' }, body: '{"nonce":"abcdefgh12345678"}' }),
+      }),
+    );
 
     // (b) full offers: every request a different computer and no ETag, so each offer is computed.
     let next = 0;
-    const fullOffers = await runLoad({
-      url: apiUrl,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-      request: () => ({
-        method: 'POST',
-        path: '/client/v1/checkin',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(1 + (next++ % SIZE.computers))}` },
-        body: '{"nonce":"abcdefgh12345678"}',
+    const fullOffers = await measure(
+      api,
+      runLoad({
+        url: apiUrl,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        request: () => ({
+          method: 'POST',
+          path: '/client/v1/checkin',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(1 + (next++ % SIZE.computers))}` },
+          body: '{"nonce":"abcdefgh12345678"}',
+        }),
       }),
-    });
+    );
     const probe = await fetch(`${apiUrl}/client/v1/checkin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(1)}` },
@@ -119,7 +140,7 @@ async function main(): Promise<void> {
         },
       });
     };
-    const unchanged = await knownFleetCheckIns();
+    const unchanged = await measure(api, knownFleetCheckIns);
 
     // (b, warm) the fleet after an approval change: known computers, every ETag stale, so every answer
     // is a new full offer; tokens and contexts are cached, the group's approved updates load once.
@@ -139,7 +160,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ updateId: extra, groupId: '00000000-0000-4000-8000-000000000001', decision: 'install' }),
     });
     if (approval.status !== 200) throw new Error(`approval failed: ${approval.status} ${await approval.text()}`);
-    const afterChange = await knownFleetCheckIns();
+    const afterChange = await measure(api, knownFleetCheckIns);
 
     // (c) status ingestion: reports of 100 events; persisted events per second until the queue drains.
     const db = new Client({ connectionString: services.databaseUrl });
@@ -158,15 +179,18 @@ async function main(): Promise<void> {
       });
     next = 0;
     const ingestStart = Date.now();
-    const ingest = await runLoad({
-      url: apiUrl,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-      request: () => {
-        const n = 1 + (next++ % SIZE.computers);
-        return { method: 'POST', path: '/client/v1/status', headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}` }, body: report() };
-      },
-    });
+    const ingest = await measure(
+      api,
+      runLoad({
+        url: apiUrl,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        request: () => {
+          const n = 1 + (next++ % SIZE.computers);
+          return { method: 'POST', path: '/client/v1/status', headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(n)}` }, body: report() };
+        },
+      }),
+    );
     const accepted = (ingest.statusCounts['202'] ?? 0) * EVENTS_PER_REPORT;
     let persisted = 0;
     for (let waited = 0; waited < 300_000; waited += 250) {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * Bearer secrets (API tokens, computer tokens, enrollment keys) are random, shown once and
@@ -10,5 +10,5 @@ export function newSecretToken(prefix: string): { token: string; hash: string } 
 }
 
 export function hashSecretToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }

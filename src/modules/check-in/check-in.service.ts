@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { contentFileUrl, isStoringMode } from '../content/content-mode';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
@@ -26,6 +26,9 @@ export interface OfferBody {
   updates: OfferedUpdate[];
 }
 
+/** The digest of an empty installed list, as every check-in that reports none would compute it. */
+const NOTHING_REPORTED = hash('sha256', '', 'hex');
+
 /**
  * The hot path. An unchanged check-in costs Redis round trips only: the computer's context (group
  * path, OS, installed updates) comes from a versioned cache and the ETag from the versions of
@@ -48,16 +51,16 @@ export class CheckInService {
   async checkIn(computerId: string, request: CheckInDto, ifNoneMatch: string | undefined, baseUrl: string): Promise<CheckInAnswer> {
     this.lastSeen.note(computerId);
     const reported = (request.installed ?? []).map((u) => `${u.updateId.toLowerCase()}@${u.revision}`).sort();
-    const extra = () => [createHash('sha256').update(reported.join(',')).digest('hex')];
+    const extra = () => [reported.length ? hash('sha256', reported.join(','), 'hex') : NOTHING_REPORTED];
     let state = await this.versions.offerState<ComputerContext>(computerId, this.versions.contextKey(computerId), extra);
     if (!state || (request.inventory && !inventoryMatches(state.context, request.inventory))) {
       state = await this.loadState(computerId, request.inventory, extra);
     }
     const { context } = state;
-    const { etag, sharedKey } = state.version;
+    const { etag } = state.version;
     if (ifNoneMatch !== undefined && ifNoneMatch === etag) return { kind: 'not-modified', etag };
 
-    const shared = await this.groupOffers.get(sharedKey, context.groupPath);
+    const shared = await this.groupOffers.get(state.version.sharedKey, context.groupPath);
     const offered = this.computeOffer(context, request, shared.approved);
     // In the storing modes an install is offered only once its files are stored: point at them here.
     const updates = !isStoringMode(shared.contentMode)

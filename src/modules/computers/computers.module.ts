@@ -19,8 +19,8 @@ import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
 import { ComputerTokenStrategy } from './strategies/computer-token.strategy';
 
 /**
- * Computers, their enrollment and their token. Registers the `computer` passport strategy the
- * global AccessGuard uses for @ComputerOnly() routes, so it must be part of the API application.
+ * Computers, their enrollment and their token. Provides the `computer` strategy the global
+ * AccessGuard calls for @ComputerOnly() routes, so it must be part of the API application.
  */
 @Module({
   imports: [

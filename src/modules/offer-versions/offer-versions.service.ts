@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../infra/config/app-config';
@@ -128,14 +128,16 @@ export class OfferVersionsService {
   }
 
   private digest(dependencies: OfferDependencies, values: string[]): OfferVersion {
-    // keysFor puts the computer's own version fourth; everything else is shared by its group path.
-    const shared = [...values.slice(0, 3), ...values.slice(4), ...dependencies.groupPath].join('|');
-    const etag = createHash('sha256')
-      .update(dependencies.computerId)
-      .update(values.join('|'))
-      .update((dependencies.extra ?? []).join('|'))
-      .digest('base64url');
-    return { etag: `"${etag.slice(0, 27)}"`, sharedKey: createHash('sha256').update(shared).digest('base64url') };
+    const etag = hash('sha256', `${dependencies.computerId}${values.join('|')}${(dependencies.extra ?? []).join('|')}`, 'base64url');
+    return {
+      etag: `"${etag.slice(0, 27)}"`,
+      // Only a changed offer needs it: an unchanged check-in (304) never computes it.
+      get sharedKey() {
+        // keysFor puts the computer's own version fourth; everything else is shared by its group path.
+        const shared = [...values.slice(0, 3), ...values.slice(4), ...dependencies.groupPath].join('|');
+        return hash('sha256', shared, 'base64url');
+      },
+    };
   }
 
   /** Where a computer's cached context lives; offerState() validates it. */

@@ -1,0 +1,41 @@
+import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { IsOptional, IsString } from 'class-validator';
+import { createValidationPipe } from './validation.pipe';
+
+class OptionalOnly {
+  @IsOptional() @IsString() name?: string;
+}
+
+class Required {
+  @IsString() name: string;
+}
+
+const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
+
+describe('createValidationPipe', () => {
+  it('answers an empty body with a fresh instance of the DTO, every time', async () => {
+    const pipe = createValidationPipe();
+    const first = await pipe.transform({}, body(OptionalOnly));
+    const second = await pipe.transform(undefined, body(OptionalOnly));
+    expect(first).toBeInstanceOf(OptionalOnly);
+    expect(second).toBeInstanceOf(OptionalOnly);
+    expect(second).not.toBe(first);
+  });
+
+  it('still refuses an empty body for a DTO with required fields, every time, with its errors', async () => {
+    const pipe = createValidationPipe();
+    for (const value of [{}, {}, undefined]) {
+      const refusal = await pipe.transform(value, body(Required)).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(BadRequestException);
+      expect((refusal as BadRequestException).getResponse()).toMatchObject({ errors: [{ field: 'name', message: 'name must be a string' }] });
+    }
+  });
+
+  it('validates a non-empty body after an empty one passed', async () => {
+    const pipe = createValidationPipe();
+    await pipe.transform({}, body(OptionalOnly));
+    await expect(pipe.transform({ name: 1 }, body(OptionalOnly))).rejects.toBeInstanceOf(BadRequestException);
+    await expect(pipe.transform({ other: 'x' }, body(OptionalOnly))).rejects.toBeInstanceOf(BadRequestException);
+    await expect(pipe.transform({ name: 'a' }, body(OptionalOnly))).resolves.toEqual(Object.assign(new OptionalOnly(), { name: 'a' }));
+  });
+});
