@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { contentFileUrl, isStoringMode } from '../content/content-mode';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { SigningKeyService } from '../signing/signing-key.service';
 import { answerLifetimeSeconds, nextCheckInSeconds } from './check-in-schedule';
@@ -61,11 +60,7 @@ export class CheckInService {
     if (ifNoneMatch !== undefined && ifNoneMatch === etag) return { kind: 'not-modified', etag };
 
     const shared = await this.groupOffers.get(state.version.sharedKey, context.groupPath);
-    const offered = this.computeOffer(context, request, shared.approved);
-    // In the storing modes an install is offered only once its files are stored: point at them here.
-    const updates = !isStoringMode(shared.contentMode)
-      ? offered
-      : offered.map((u) => (u.action === 'install' ? { ...u, files: u.files.map((f) => ({ ...f, url: contentFileUrl(baseUrl, f.sha256) })) } : u));
+    const updates = this.computeOffer(context, request, shared.offeredVia(baseUrl));
     const interval = shared.checkInSeconds;
     const issuedAt = new Date();
     const body: OfferBody = {

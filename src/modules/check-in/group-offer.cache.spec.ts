@@ -33,7 +33,7 @@ describe(GroupOfferCache.name, () => {
     const all = await answers;
     expect(queries).toEqual([['root', 'pilot']]);
     expect(new Set(all).size).toBe(1);
-    expect(all[0]).toEqual({ approved: [{ updateId: 'root/pilot' }], checkInSeconds: 1800, contentMode: 'none' });
+    expect(all[0]).toEqual({ approved: [{ updateId: 'root/pilot' }], checkInSeconds: 1800, contentMode: 'none', offeredVia: expect.any(Function) });
   });
 
   it('asks only for installs whose files are stored when the content mode stores files', async () => {
@@ -64,6 +64,30 @@ describe(GroupOfferCache.name, () => {
     const cache = new GroupOfferCache(checkIns, { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService, contentIn('none'));
     await expect(cache.get('v', ['root'])).rejects.toThrow('database away');
     fail = false;
-    await expect(cache.get('v', ['root'])).resolves.toEqual({ approved: [], checkInSeconds: 60, contentMode: 'none' });
+    await expect(cache.get('v', ['root'])).resolves.toEqual({ approved: [], checkInSeconds: 60, contentMode: 'none', offeredVia: expect.any(Function) });
+  });
+
+  it('points installs at the content store in a storing mode, once per base URL; uninstalls and mode none keep upstream URLs', async () => {
+    const file = { name: 'a.msu', url: 'https://upstream.example/a.msu', sha256: 'AB'.repeat(32), size: 3 };
+    const approved = [
+      { updateId: 'install', action: 'install', files: [file] },
+      { updateId: 'uninstall', action: 'uninstall', files: [file] },
+    ] as unknown as ApprovedUpdate[];
+    const load = (mode: ContentMode) =>
+      new GroupOfferCache(
+        { findApprovedUpdates: async () => approved } as unknown as CheckInRepository,
+        { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService,
+        contentIn(mode),
+      ).get('v', ['root']);
+
+    const stored = await load('on_approval');
+    const offered = stored.offeredVia('https://pg.example');
+    expect(offered.map((u) => u.files[0].url)).toEqual([`https://pg.example/content/v1/files/${'ab'.repeat(32)}`, file.url]);
+    expect(stored.offeredVia('https://pg.example')).toBe(offered);
+    expect(stored.offeredVia('http://10.0.0.5:8530')[0].files[0].url).toBe(`http://10.0.0.5:8530/content/v1/files/${'ab'.repeat(32)}`);
+    expect(approved[0].files[0].url).toBe(file.url);
+
+    const none = await load('none');
+    expect(none.offeredVia('https://pg.example')).toBe(approved);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ContentMode, isStoringMode } from '../content/content-mode';
+import { ContentMode, contentFileUrl, isStoringMode } from '../content/content-mode';
 import { ContentService } from '../content/content.service';
 import { SettingsService } from '../settings/settings.service';
 import { ApprovedUpdate, CheckInRepository } from './check-in.repository';
@@ -11,6 +11,11 @@ export interface GroupOffer {
   checkInSeconds: number;
   /** in a storing mode, `approved` holds only installs whose files are all stored */
   contentMode: ContentMode;
+  /**
+   * `approved` as offered to computers that reach this server at `baseUrl`: in a storing mode the
+   * installs' files point at the content store. Made once per base URL and shared by the group.
+   */
+  offeredVia(baseUrl: string): ApprovedUpdate[];
 }
 
 /** Group paths × versions kept; a fleet has a few hundred groups, each with one live entry. */
@@ -45,11 +50,28 @@ export class GroupOfferCache {
         this.checkIns.findApprovedUpdates(groupPath, isStoringMode(contentMode)),
         this.settings.checkInIntervalSeconds(),
       ]);
-      return { approved, checkInSeconds, contentMode };
+      return { approved, checkInSeconds, contentMode, offeredVia: offeredVia(approved, contentMode) };
     });
     this.entries.set(sharedKey, loading);
     loading.catch(() => this.entries.delete(sharedKey));
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     return loading;
   }
+}
+
+/** Base URLs remembered per entry: the Host header is the caller's to choose, so the memo stays bounded. */
+const MAX_BASE_URLS = 8;
+
+/** ApprovedUpdate lists with stored-file URLs, per base URL (a server is reached by a few host names). */
+function offeredVia(approved: ApprovedUpdate[], mode: ContentMode): (baseUrl: string) => ApprovedUpdate[] {
+  if (!isStoringMode(mode)) return () => approved;
+  const byBaseUrl = new Map<string, ApprovedUpdate[]>();
+  return (baseUrl) => {
+    let rewritten = byBaseUrl.get(baseUrl);
+    if (!rewritten) {
+      rewritten = approved.map((u) => (u.action === 'install' ? { ...u, files: u.files.map((f) => ({ ...f, url: contentFileUrl(baseUrl, f.sha256) })) } : u));
+      if (byBaseUrl.size < MAX_BASE_URLS) byBaseUrl.set(baseUrl, rewritten);
+    }
+    return rewritten;
+  };
 }
