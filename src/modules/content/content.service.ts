@@ -82,7 +82,8 @@ export class ContentService {
   /**
    * Deletes up to `limit` files that no install approval (nor, in mode `all`, any active update)
    * needs any more: stored ones with their bytes (counted in `bytes`), failed ones' records. For the
-   * maintenance job; call it again until `deleted` is below `limit`.
+   * maintenance job; call it again until `deleted` is below `limit`, then requestAllNeeded() once,
+   * since an approval made meanwhile may name a file just deleted.
    */
   async deleteUnneededFiles({ limit }: { limit: number }): Promise<{ deleted: number; bytes: number }> {
     const taken = await this.files.takeUnneededFiles(await this.mode(), limit);
@@ -91,12 +92,13 @@ export class ContentService {
       await this.storage.delete(file.sha256);
       bytes += file.size;
     }
-    if (taken.length) {
-      this.logger.log(`content: deleted ${taken.length} unneeded file(s), ${bytes} bytes`);
-      // An approval made while this ran may need a file just deleted: have the worker re-derive.
-      await this.queue.requestFiles(null);
-    }
+    if (taken.length) this.logger.log(`content: deleted ${taken.length} unneeded file(s), ${bytes} bytes`);
     return { deleted: taken.length, bytes };
+  }
+
+  /** Has the worker derive again every file the mode needs (and download what is missing). */
+  requestAllNeeded(): Promise<void> {
+    return this.queue.requestFiles(null);
   }
 
   /**

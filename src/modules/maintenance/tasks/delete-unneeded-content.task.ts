@@ -20,10 +20,12 @@ export class DeleteUnneededContentTask implements MaintenanceTask {
     return settings.deleteUnneededContent;
   }
 
-  async runBatch(_manager: unknown, { settings }: TaskContext): Promise<TaskBatch> {
+  async runBatch(_manager: unknown, { settings, countSoFar }: TaskContext): Promise<TaskBatch> {
     const { deleted } = await this.content.deleteUnneededFiles({ limit: settings.batchSize });
     if (deleted >= settings.batchSize) return { count: deleted, done: false };
     const untracked = await this.content.deleteUntrackedFiles({ chunk: settings.batchSize });
-    return { count: deleted + untracked.deleted, done: true };
+    const count = deleted + untracked.deleted;
+    // Once per run, not per batch: an approval made while it ran may name a file just deleted.
+    return { count, done: true, afterCommit: countSoFar + count > 0 ? () => this.content.requestAllNeeded() : undefined };
   }
 }
