@@ -1,5 +1,6 @@
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { KEY_ID_HEADER, SIGNATURE_HEADER, SignedOffer } from '../../src/contracts/client-protocol';
 import { syncFeedItems, syncSampleCatalog } from '../factories/catalog.factory';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { createGroup } from '../factories/groups.factory';
@@ -7,16 +8,6 @@ import { approve } from '../factories/approvals.factory';
 import { eventually } from '../support/eventually';
 import { HttpResponse } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-
-interface OfferBody {
-  computerId: string;
-  issuedAt: string;
-  expires: string;
-  seq: number;
-  nonce: string | null;
-  nextCheckInSeconds: number;
-  updates: { updateId: string; revision: number; action: string; files: { url: string; sha256: string; size: number }[] }[];
-}
 
 const OS = { family: 'windows', version: '10.0.26100', arch: 'x64' };
 
@@ -53,8 +44,8 @@ describe('check-in: the whole loop, signed and cached', () => {
   let lastEtag: string;
 
   const checkIn = (token: string, body: Record<string, unknown> = {}, etag?: string, via: TestApp = app) =>
-    via.http.post<OfferBody>('/client/v1/checkin', body, { token, headers: etag ? { 'if-none-match': etag } : {} });
-  const offered = (res: HttpResponse<OfferBody>) => res.body.updates.map((u) => u.updateId).sort();
+    via.http.post<SignedOffer>('/client/v1/checkin', body, { token, headers: etag ? { 'if-none-match': etag } : {} });
+  const offered = (res: HttpResponse<SignedOffer>) => res.body.updates.map((u) => u.updateId).sort();
 
   beforeAll(async () => {
     app = await startTestApp({ withWorker: true });
@@ -92,9 +83,9 @@ describe('check-in: the whole loop, signed and cached', () => {
     expect(res.body.updates.find((u) => u.updateId === a.updateId)!.files).toEqual(stored.files);
 
     const { body: published } = await app.http.get('/client/v1/keys');
-    const key = published.keys.find((k: { id: string }) => k.id === res.headers.get('x-patchgate-key-id'));
+    const key = published.keys.find((k: { id: string }) => k.id === res.headers.get(KEY_ID_HEADER));
     expect(key).toMatchObject({ alg: 'ed25519' });
-    const signature = Buffer.from(res.headers.get('x-patchgate-signature')!, 'base64');
+    const signature = Buffer.from(res.headers.get(SIGNATURE_HEADER)!, 'base64');
     const bytes = Buffer.from(res.text);
     expect(verify(null, bytes, createPublicKey(key.publicKey), signature)).toBe(true);
     const tampered = Buffer.from(bytes);

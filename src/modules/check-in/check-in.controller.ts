@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { KEY_ID_HEADER, SIGNATURE_HEADER } from '../../contracts/client-protocol';
 import { AppConfig } from '../../infra/config/app-config';
 import { ComputerOnly } from '../../common/auth/access.decorators';
 import { BodyLimit } from '../../infra/http/http-server';
@@ -9,8 +10,6 @@ import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';
 
-export const SIGNATURE_HEADER = 'x-patchgate-signature';
-export const KEY_ID_HEADER = 'x-patchgate-key-id';
 
 @ApiTags('client')
 @Controller('client/v1/checkin')

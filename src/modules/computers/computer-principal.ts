@@ -12,5 +12,5 @@ export const CurrentComputer = createParamDecorator((_data: unknown, ctx: Execut
   return ctx.switchToHttp().getRequest<{ user: ComputerPrincipal }>().user;
 });
 
-export const COMPUTER_TOKEN_PREFIX = 'pgc';
+export { COMPUTER_TOKEN_PREFIX } from '../../contracts/client-protocol';
 export const ENROLLMENT_KEY_PREFIX = 'pge';

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CheckInModule } from '../check-in/check-in.module';
 import { ContentCoreModule } from './content-core.module';
 import { ContentDeliveryService } from './content-delivery.service';
 import { ContentFilesController } from './content-files.controller';
 import { ContentController } from './content.controller';
 import { ContentMetrics } from './content.metrics';
+import { OffersModule } from '../offers/offers.module';
 
 /** The API's side of the content store: its configuration and status, and file downloads for computers. */
 @Module({
-  imports: [ContentCoreModule, CheckInModule],
+  imports: [ContentCoreModule, OffersModule],
   controllers: [ContentController, ContentFilesController],
   providers: [ContentDeliveryService, ContentMetrics],
 })
