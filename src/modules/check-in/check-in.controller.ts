@@ -3,7 +3,7 @@ import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nest
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { KEY_ID_HEADER, SIGNATURE_HEADER } from '../../contracts/client-protocol';
 import { AppConfig } from '../../infra/config/app-config';
-import { ComputerOnly } from '../../common/auth/access.decorators';
+import { ComputerAuth } from '../../common/auth/access.decorators';
 import { BodyLimit } from '../../infra/http/http-server';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
 import { RequestMetrics } from '../metrics/request-metrics';
@@ -25,7 +25,7 @@ export class CheckInController {
    * answer in If-None-Match, an unchanged offer is a bodiless 304.
    */
   @Post()
-  @ComputerOnly()
+  @ComputerAuth('bearer')
   @BodyLimit(256 * 1024)
   @HttpCode(200)
   @ApiHeader({ name: 'if-none-match', required: false })

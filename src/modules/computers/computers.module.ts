@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { GroupsModule } from '../groups/groups.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SigningModule } from '../signing/signing.module';
+import { ComputerAuthenticator } from './auth/computer-authenticator';
 import { ClientController } from './client.controller';
 import { ComputerTokenCache } from './computer-token.cache';
 import { ComputersController } from './computers.controller';
@@ -16,16 +16,14 @@ import { EnrollmentKeysRepository } from './enrollment-keys.repository';
 import { EnrollmentService } from './enrollment.service';
 import { ComputerEntity } from './entities/computer.entity';
 import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
-import { ComputerTokenStrategy } from './strategies/computer-token.strategy';
 
 /**
- * Computers, their enrollment and their token. Provides the `computer` strategy the global
- * AccessGuard calls for @ComputerOnly() routes, so it must be part of the API application.
+ * Computers, their enrollment and their token. Provides the ComputerAuthenticator the global
+ * AccessGuard calls for @ComputerAuth(scheme) routes, so it must be part of the API application.
  */
 @Module({
   imports: [
     TypeOrmModule.forFeature([ComputerEntity, EnrollmentKeyEntity]),
-    PassportModule,
     GroupsModule,
     ApprovalsModule,
     CatalogModule,
@@ -33,7 +31,7 @@ import { ComputerTokenStrategy } from './strategies/computer-token.strategy';
     SigningModule,
   ],
   controllers: [ComputersController, EnrollmentKeysController, ClientController],
-  providers: [ComputersRepository, ComputersService, EnrollmentKeysRepository, EnrollmentService, ComputerTokenStrategy, ComputerTokenCache],
-  exports: [ComputersRepository, ComputerTokenStrategy],
+  providers: [ComputersRepository, ComputersService, EnrollmentKeysRepository, EnrollmentService, ComputerAuthenticator, ComputerTokenCache],
+  exports: [ComputersRepository, ComputerAuthenticator],
 })
 export class ComputersModule {}
