@@ -95,6 +95,27 @@ describe('check-in: the whole loop, signed and cached', () => {
     expect(lastEtag).toMatch(/^".+"$/);
   });
 
+  it('the OpenAPI document describes the 200 answer: the signed offer, every field an answer carries, and its headers', async () => {
+    const { body: docs } = await app.http.get('/api/docs-json');
+    const ok = docs.paths['/client/v1/checkin'].post.responses['200'];
+    expect(ok.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SignedOfferDto' });
+    expect(Object.keys(ok.headers)).toEqual(expect.arrayContaining([SIGNATURE_HEADER, KEY_ID_HEADER, 'etag']));
+    const { SignedOfferDto: offer, OfferedUpdateDto: update, OfferedFileDto: file } = docs.components.schemas;
+    expect(offer.properties.updates).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/OfferedUpdateDto' } });
+    expect(update.properties.files).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/OfferedFileDto' } });
+    expect(update.properties.action.enum).toEqual(['install', 'uninstall']);
+
+    const res = await checkIn(pc.token, { nonce: randomBytes(12).toString('base64url') });
+    expect(res.status).toBe(200);
+    expect(res.body.updates.length).toBeGreaterThan(0);
+    const documented = (schema: { properties: object; required: string[] }) => [Object.keys(schema.properties).sort(), [...schema.required].sort()];
+    expect(documented(offer)).toEqual([Object.keys(res.body).sort(), Object.keys(res.body).sort()]);
+    for (const offered of res.body.updates) {
+      expect(documented(update)).toEqual([Object.keys(offered).sort(), Object.keys(offered).sort()]);
+      for (const f of offered.files) expect(documented(file)).toEqual([Object.keys(f).sort(), Object.keys(f).sort()]);
+    }
+  });
+
   it('answers an unchanged check-in with 304 and no SQL', async () => {
     const pool = (app.app.get(DataSource).driver as unknown as { master: { on(event: string, fn: () => void): void; off(event: string, fn: () => void): void } }).master;
     let acquired = 0;

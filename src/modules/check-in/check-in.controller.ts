@@ -9,6 +9,7 @@ import { ComputerPrincipal, CurrentComputer } from '../computers/computer-princi
 import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';
+import { SignedOfferDto } from './dto/signed-offer.dto';
 
 
 @ApiTags('client')
@@ -29,7 +30,15 @@ export class CheckInController {
   @BodyLimit(256 * 1024)
   @HttpCode(200)
   @ApiHeader({ name: 'if-none-match', required: false })
-  @ApiOkResponse({ description: `the offer; signature in ${SIGNATURE_HEADER}, key id in ${KEY_ID_HEADER}` })
+  @ApiOkResponse({
+    type: SignedOfferDto,
+    description: `the offer, signed; signature in ${SIGNATURE_HEADER}, key id in ${KEY_ID_HEADER}`,
+    headers: {
+      [SIGNATURE_HEADER]: { description: 'Ed25519 signature (base64) over the exact body bytes', schema: { type: 'string' } },
+      [KEY_ID_HEADER]: { description: 'the id of the signing key (GET /client/v1/keys)', schema: { type: 'string' } },
+      etag: { description: 'send it back in If-None-Match', schema: { type: 'string' } },
+    },
+  })
   @ApiNotModifiedResponse({ description: 'the offer has not changed since that ETag' })
   async checkIn(
     @Body() dto: CheckInDto,
