@@ -11,6 +11,7 @@ import { DownstreamModule } from './modules/catalog/downstream/downstream.module
 import { SyncModule } from './modules/catalog/sync/sync.module';
 import { ComputersModule } from './modules/computers/computers.module';
 import { ContentModule } from './modules/content/content.module';
+import { ContentDeliveryModule } from './modules/content-delivery/content-delivery.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { HealthModule } from './modules/health/health.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -47,6 +48,7 @@ export class ApiModule {
         StatusModule,
         ReportsModule,
         ContentModule,
+        ContentDeliveryModule,
         MaintenanceModule,
       ],
     };

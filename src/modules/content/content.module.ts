@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ContentCoreModule } from './content-core.module';
-import { ContentDeliveryService } from './content-delivery.service';
-import { ContentFilesController } from './content-files.controller';
 import { ContentController } from './content.controller';
 import { ContentMetrics } from './content.metrics';
-import { OffersModule } from '../offers/offers.module';
 
-/** The API's side of the content store: its configuration and status, and file downloads for computers. */
+/**
+ * The API's side of the content store: its configuration and status. File downloads for computers
+ * are a client protocol over the offer engine: src/modules/content-delivery/.
+ */
 @Module({
-  imports: [ContentCoreModule, OffersModule],
-  controllers: [ContentController, ContentFilesController],
-  providers: [ContentDeliveryService, ContentMetrics],
+  imports: [ContentCoreModule],
+  controllers: [ContentController],
+  providers: [ContentMetrics],
 })
 export class ContentModule {}

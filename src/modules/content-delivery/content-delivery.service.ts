@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { OfferEngine } from '../offers/offer-engine.service';
-import { ByteRange, parseByteRange } from './byte-range';
-import { CONTENT_STORAGE, ContentStorage } from './storage/content-storage';
+import { ByteRange, parseByteRange } from '../content/byte-range';
+import { CONTENT_STORAGE, ContentStorage } from '../content/storage/content-storage';
 
 export type Delivery =
   | { kind: 'unsatisfiable'; size: number }
