@@ -20,6 +20,12 @@ import { SettingsModule } from './modules/settings/settings.module';
 import { SigningModule } from './modules/signing/signing.module';
 import { StatusModule } from './modules/status/status.module';
 import { UsersModule } from './modules/users/users.module';
+import { ContentDeliveryService } from './modules/content/content-delivery.service';
+import { ContentFilesController } from './modules/content/content-files.controller';
+import { ContentController } from './modules/content/content.controller';
+import { ContentMetrics } from './modules/content/content.metrics';
+import { CatalogChangeListenersModule } from './wiring/catalog-change-listeners.module';
+import { OfferedFilesModule } from './wiring/offered-files.module';
 
 /** The HTTP API: every controller, no queue consumers. */
 @Module({})
@@ -29,6 +35,8 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         CoreModule.forRoot(config, 'api'),
+        CatalogChangeListenersModule,
+        OfferedFilesModule,
         MetricsModule,
         RateLimitModule,
         AuthModule,
@@ -49,6 +57,9 @@ export class ApiModule {
         ContentModule,
         MaintenanceModule,
       ],
+      controllers: [ContentController, ContentFilesController],
+      // HTTP-only providers: file downloads (they ask the check-in, see wiring/offered-files.module.ts) and /metrics gauges.
+      providers: [ContentDeliveryService, ContentMetrics],
     };
   }
 }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CatalogChange, CatalogChangeListener } from '../catalog/catalog-change.listener';
 import { GroupsRepository } from '../groups/groups.repository';
-import { ApprovalStatus } from './approval-decision';
-import { SYNC_ACTOR } from './approval-log/approval-log-actor';
-import { NewLogEntry } from './approval-log/approval-log-entry';
-import { ApprovalLogWriter } from './approval-log/approval-log.writer';
+import { ApprovalStatus } from '../approval-log/approval-decision';
+import { SYNC_ACTOR } from '../approval-log/approval-log-actor';
+import { NewLogEntry } from '../approval-log/approval-log-entry';
+import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
 import { ApprovalsRepository } from './approvals.repository';
 
 /**

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ContentCoreModule } from '../content/content-core.module';
+import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
-import { ApprovalLogModule } from './approval-log/approval-log.module';
+import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { ApprovalsCatalogListener } from './approvals-catalog.listener';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsRepository } from './approvals.repository';
@@ -20,7 +20,7 @@ import { RuleEvaluator } from './rules/rule-evaluator';
  * effective-decision query for the check-in.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule, ContentCoreModule],
+  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule, ContentModule],
   controllers: [ApprovalsController, ApprovalRulesController],
   providers: [
     ApprovalsRepository,

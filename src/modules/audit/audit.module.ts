@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ApprovalLogModule } from '../approvals/approval-log/approval-log.module';
-import { ApprovalLogVerifier } from './approval-log.verifier';
+import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { AuditLogsRepository } from './audit-logs.repository';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
@@ -13,6 +12,6 @@ import { LogExporter } from './export/log-exporter';
 @Module({
   imports: [ApprovalLogModule, AuditTrailModule],
   controllers: [AuditController],
-  providers: [AuditService, ApprovalLogVerifier, AuditLogsRepository, LogExporter, { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor }],
+  providers: [AuditService, AuditLogsRepository, LogExporter, { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor }],
 })
 export class AuditModule {}

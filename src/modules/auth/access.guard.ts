@@ -3,7 +3,7 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { COMPUTER_KEY, PUBLIC_KEY, ROLES_KEY } from '../../common/auth/access.decorators';
 import { Principal, Role } from '../../common/auth/role';
-import { ComputerPrincipal } from '../computers/computer-principal';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
 import { BearerSource, ComputerTokenStrategy } from '../computers/strategies/computer-token.strategy';
 
 const PersonOrTokenGuard = AuthGuard(['jwt', 'api-token']);

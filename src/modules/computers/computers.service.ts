@@ -8,7 +8,7 @@ import { ALL_COMPUTERS_GROUP_ID } from '../groups/built-in-groups';
 import { GroupsRepository } from '../groups/groups.repository';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { SettingsService } from '../settings/settings.service';
-import { ComputerPrincipal } from './computer-principal';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
 import { ComputerTokenCache } from './computer-token.cache';
 import { ComputerListKey, ComputersRepository, ComputerWithGroup } from './computers.repository';
 import { ComputerDetailDto, ComputerDto, ListComputersQueryDto } from './dto/computer.dto';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { CheckInService } from '../check-in/check-in.service';
 import { ByteRange, parseByteRange } from './byte-range';
+import { OFFERED_FILES, OfferedFiles } from './offered-files';
 import { CONTENT_STORAGE, ContentStorage } from './storage/content-storage';
 
 export type Delivery =
@@ -16,7 +16,7 @@ export type Delivery =
 @Injectable()
 export class ContentDeliveryService {
   constructor(
-    private readonly checkIns: CheckInService,
+    @Inject(OFFERED_FILES) private readonly checkIns: OfferedFiles,
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApprovalLogModule } from '../approvals/approval-log/approval-log.module';
+import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { ComputerGroupEntity } from './entities/computer-group.entity';
 import { GroupsController } from './groups.controller';
 import { GroupsRepository } from './groups.repository';

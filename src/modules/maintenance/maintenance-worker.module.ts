@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueName } from '../../infra/queue/queue-names';
-import { ApprovalLogModule } from '../approvals/approval-log/approval-log.module';
+import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { AuditWorkerModule } from '../audit/audit-worker.module';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { UpdateRevisionEntity } from '../catalog/entities/update-revision.entity';
@@ -10,7 +10,7 @@ import { UpdateEntity } from '../catalog/entities/update.entity';
 import { ComputerTokenCache } from '../computers/computer-token.cache';
 import { ComputersRepository } from '../computers/computers.repository';
 import { ComputerEntity } from '../computers/entities/computer.entity';
-import { ContentCoreModule } from '../content/content-core.module';
+import { ContentModule } from '../content/content.module';
 import { StatusRepository } from '../status/status.repository';
 import { MAINTENANCE_TASKS, MaintenanceRunner } from './maintenance-runner.service';
 import { MAINTENANCE_SHARED_PROVIDERS } from './maintenance.module';
@@ -34,7 +34,7 @@ const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTa
     BullModule.registerQueue({ name: QueueName.Maintenance }),
     ApprovalLogModule,
     AuditWorkerModule,
-    ContentCoreModule,
+    ContentModule,
   ],
   providers: [
     ...MAINTENANCE_SHARED_PROVIDERS,

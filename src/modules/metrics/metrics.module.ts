@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsModule } from '../settings/settings.module';
-import { PersistedEventsCounter } from '../status/persisted-events.counter';
+import { PersistedEventsCounter } from './persisted-events.counter';
 import { MetricsController } from './metrics.controller';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';

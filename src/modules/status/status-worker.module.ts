@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
-import { PersistedEventsCounter } from './persisted-events.counter';
+import { PersistedEventsCounter } from '../metrics/persisted-events.counter';
 import { StatusBatcher } from './status-batcher';
 import { StatusIngestProcessor } from './status-ingest.processor';
 import { StatusRepository } from './status.repository';

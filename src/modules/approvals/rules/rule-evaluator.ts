@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { ContentQueue } from '../../content/content-queue';
 import { GroupsRepository } from '../../groups/groups.repository';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
-import { ruleActor } from '../approval-log/approval-log-actor';
-import { NewLogEntry } from '../approval-log/approval-log-entry';
-import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
+import { ruleActor } from '../../approval-log/approval-log-actor';
+import { NewLogEntry } from '../../approval-log/approval-log-entry';
+import { ApprovalLogWriter } from '../../approval-log/approval-log.writer';
 import { ApprovalRuleEntity } from '../entities/approval-rule.entity';
 import { ApprovalRulesRepository } from './approval-rules.repository';
 

@@ -2,7 +2,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueName } from '../../../infra/queue/queue-names';
-import { CatalogChangeListenersModule } from './catalog-change-listeners.module';
 import { CatalogWriterRepository } from './catalog-writer.repository';
 import { SyncConfigEntity } from './entities/sync-config.entity';
 import { SyncRunEntity } from './entities/sync-run.entity';
@@ -19,7 +18,6 @@ import { SyncProcessor } from './sync.processor';
   imports: [
     TypeOrmModule.forFeature([SyncRunEntity, SyncConfigEntity]),
     BullModule.registerQueue({ name: QueueName.Sync }, { name: QueueName.Rules }),
-    CatalogChangeListenersModule,
   ],
   providers: [
     SyncRunsRepository,

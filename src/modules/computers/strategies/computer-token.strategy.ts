@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import { hashSecretToken } from '../../../common/auth/secret-token';
 import { RateLimits } from '../../../infra/rate-limit/rate-limits.service';
-import { COMPUTER_TOKEN_PREFIX, ComputerPrincipal } from '../computer-principal';
+import { COMPUTER_TOKEN_PREFIX, ComputerPrincipal } from '../../../common/auth/computer-principal';
 import { ComputerTokenCache } from '../computer-token.cache';
 import { ComputersRepository } from '../computers.repository';
 
