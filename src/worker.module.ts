@@ -10,7 +10,10 @@ import { ContentWorkerModule } from './modules/content/content-worker.module';
 import { StatusWorkerModule } from './modules/status/status-worker.module';
 import { CatalogChangeListenersModule } from './wiring/catalog-change-listeners.module';
 
-/** The BullMQ consumers: no HTTP. Refuses to start unless every job name has exactly one handler. */
+/**
+ * The BullMQ consumers: no HTTP. Each *WorkerModule holds a queue's processor (and schedulers) and
+ * imports the same domain modules as the API. Refuses to start unless every job name has exactly one handler.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {

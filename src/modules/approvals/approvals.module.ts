@@ -4,12 +4,10 @@ import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { ApprovalsCatalogListener } from './approvals-catalog.listener';
-import { ApprovalsController } from './approvals.controller';
 import { ApprovalsRepository } from './approvals.repository';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalRuleEntity } from './entities/approval-rule.entity';
 import { ApprovalEntity } from './entities/approval.entity';
-import { ApprovalRulesController } from './rules/approval-rules.controller';
 import { ApprovalRulesRepository } from './rules/approval-rules.repository';
 import { ApprovalRulesService } from './rules/approval-rules.service';
 import { RuleEvaluator } from './rules/rule-evaluator';
@@ -21,7 +19,6 @@ import { RuleEvaluator } from './rules/rule-evaluator';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule, ContentModule],
-  controllers: [ApprovalsController, ApprovalRulesController],
   providers: [
     ApprovalsRepository,
     ApprovalsService,
@@ -30,6 +27,6 @@ import { RuleEvaluator } from './rules/rule-evaluator';
     RuleEvaluator,
     ApprovalsCatalogListener,
   ],
-  exports: [ApprovalsRepository, RuleEvaluator, ApprovalsCatalogListener],
+  exports: [ApprovalsRepository, ApprovalsService, ApprovalRulesService, RuleEvaluator, ApprovalsCatalogListener],
 })
 export class ApprovalsModule {}

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalLogModule } from '../approval-log/approval-log.module';
-import { CatalogController } from './catalog.controller';
 import { CatalogRepository } from './catalog.repository';
 import { CatalogService } from './catalog.service';
 import { ProductEntity } from './entities/product.entity';
@@ -10,7 +9,6 @@ import { UpdateEntity } from './entities/update.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UpdateEntity, UpdateRevisionEntity, ProductEntity]), ApprovalLogModule],
-  controllers: [CatalogController],
   providers: [CatalogRepository, CatalogService],
   exports: [CatalogRepository, CatalogService],
 })

@@ -4,7 +4,6 @@ import { ContentModule } from '../content/content.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SigningModule } from '../signing/signing.module';
 import { StatusModule } from '../status/status.module';
-import { CheckInController } from './check-in.controller';
 import { CheckInRepository } from './check-in.repository';
 import { CheckInService } from './check-in.service';
 import { ComputerContextCache } from './computer-context.cache';
@@ -13,7 +12,6 @@ import { LastSeenRecorder } from './last-seen.recorder';
 
 @Module({
   imports: [ApprovalsModule, ContentModule, SettingsModule, SigningModule, StatusModule],
-  controllers: [CheckInController],
   providers: [CheckInRepository, CheckInService, ComputerContextCache, GroupOfferCache, LastSeenRecorder],
   exports: [CheckInRepository, CheckInService],
 })

@@ -3,7 +3,6 @@ import { Global, Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsModule } from '../settings/settings.module';
 import { PersistedEventsCounter } from './persisted-events.counter';
-import { MetricsController } from './metrics.controller';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';
 import { RequestMetrics } from './request-metrics';
@@ -13,7 +12,6 @@ import { StateMetrics } from './state-metrics';
 @Global()
 @Module({
   imports: [SettingsModule, BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })))],
-  controllers: [MetricsController],
   providers: [MetricsRegistry, RequestMetrics, MetricsRepository, PersistedEventsCounter, StateMetrics],
   exports: [MetricsRegistry, RequestMetrics],
 })
