@@ -21,7 +21,7 @@ export interface OfferedUpdate {
   files: OfferedFile[];
 }
 
-/** The signed body of a check-in answer (DESIGN.md §3). */
+/** The signed body of a check-in answer (docs/design.md §3). */
 export interface Offer {
   computerId: string;
   issuedAt: string;

@@ -9,7 +9,7 @@ import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
 import { ApprovalsRepository } from './approvals.repository';
 
 /**
- * What a sync batch means for approvals (DESIGN.md §1), written in the batch's own transaction:
+ * What a sync batch means for approvals (docs/design.md §1), written in the batch's own transaction:
  * - a new revision keeps the update's approvals, carried over to it and logged (source `sync`);
  * - unless it newly requires a EULA: then install approvals are suspended (`needs_review`, not
  *   offered) until an admin approves again;

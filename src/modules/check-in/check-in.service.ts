@@ -14,7 +14,7 @@ export type CheckInAnswer =
   | { kind: 'not-modified'; etag: string }
   | { kind: 'offer'; etag: string; body: Buffer; signature: string; keyId: string };
 
-/** The signed body of a check-in answer (DESIGN.md §3). */
+/** The signed body of a check-in answer (docs/design.md §3). */
 export interface OfferBody {
   computerId: string;
   issuedAt: string;

@@ -1,4 +1,4 @@
-/** States an agent reports per (computer, update revision) — DESIGN.md §1 "Install states". */
+/** States an agent reports per (computer, update revision) — docs/design.md §1 "Install states". */
 export const REPORTED_STATES = ['downloaded', 'installed', 'installed_pending_reboot', 'failed', 'not_applicable', 'uninstalled'] as const;
 export type ReportedState = (typeof REPORTED_STATES)[number];
 
