@@ -2,9 +2,6 @@
 export const REPORTED_STATES = ['downloaded', 'installed', 'installed_pending_reboot', 'failed', 'not_applicable', 'uninstalled'] as const;
 export type ReportedState = (typeof REPORTED_STATES)[number];
 
-/** States that mean the update is on the machine (so an install is no longer offered). */
-export const INSTALLED_STATES: readonly ReportedState[] = ['installed', 'installed_pending_reboot'];
-
 /**
  * Reported states in which the update is not (fully) on the machine yet: the computer still needs it
  * (WSUS counts the same states as "needed"). Maintenance never declines a superseded update in them.
