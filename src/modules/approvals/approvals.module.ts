@@ -14,7 +14,8 @@ import { RuleEvaluator } from './rules/rule-evaluator';
 
 /**
  * Approvals, automatic approval rules and the approvals' side of catalog changes. Exports the
- * sync's listener (registered in catalog/sync/catalog-change-listeners.module.ts) and the
+ * sync's listener (bound in src/wiring/catalog-change-listeners.module.ts), the services of its
+ * controllers (listed in src/api.module.ts) and the
  * effective-decision query for the check-in.
  */
 @Module({

@@ -4,7 +4,7 @@ import { MaintenanceRunsRepository } from './maintenance-runs.repository';
 import { MaintenanceRun } from './maintenance-settings';
 import { MaintenanceTask, TaskBatch } from './tasks/maintenance-task';
 
-/** Provider token of the ordered task list (MaintenanceWorkerModule builds it from MAINTENANCE_TASK_ORDER). */
+/** Provider token of the ordered task list (MaintenanceModule builds it from MAINTENANCE_TASK_ORDER). */
 export const MAINTENANCE_TASKS = Symbol('MAINTENANCE_TASKS');
 
 export type RunOutcome = 'finished' | 'over' | 'interrupted';
