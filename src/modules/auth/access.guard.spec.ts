@@ -2,7 +2,7 @@ import { Controller, ExecutionContext, Get, UnauthorizedException } from '@nestj
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { ComputerAuth, ComputerAuthScheme } from '../../common/auth/access.decorators';
 import { ComputerAuthenticator } from '../computers/auth/computer-authenticator';
-import { ComputerPrincipal } from '../computers/computer-principal';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
 import { AccessGuard } from './access.guard';
 
 @Controller()

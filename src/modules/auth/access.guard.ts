@@ -3,9 +3,9 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { COMPUTER_KEY, ComputerAuthScheme, PUBLIC_KEY, ROLES_KEY } from '../../common/auth/access.decorators';
 import { Principal, Role } from '../../common/auth/role';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
 import { ComputerAuthenticator, ChallengeSink } from '../computers/auth/computer-authenticator';
 import { CredentialSource } from '../computers/auth/computer-credentials';
-import { ComputerPrincipal } from '../computers/computer-principal';
 
 const PersonOrTokenGuard = AuthGuard(['jwt', 'api-token']);
 

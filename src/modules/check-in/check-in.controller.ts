@@ -5,7 +5,7 @@ import { KEY_ID_HEADER, SIGNATURE_HEADER } from '../../contracts/client-protocol
 import { AppConfig } from '../../infra/config/app-config';
 import { ComputerAuth } from '../../common/auth/access.decorators';
 import { BodyLimit } from '../../infra/http/http-server';
-import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';

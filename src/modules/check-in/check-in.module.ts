@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OffersModule } from '../offers/offers.module';
 import { SigningModule } from '../signing/signing.module';
-import { CheckInController } from './check-in.controller';
 import { CheckInRepository } from './check-in.repository';
 import { CheckInService } from './check-in.service';
 import { LastSeenRecorder } from './last-seen.recorder';
@@ -9,7 +8,6 @@ import { LastSeenRecorder } from './last-seen.recorder';
 /** The signed JSON check-in of the client protocol: an adapter over the offer engine. */
 @Module({
   imports: [OffersModule, SigningModule],
-  controllers: [CheckInController],
   providers: [CheckInRepository, CheckInService, LastSeenRecorder],
   exports: [CheckInService],
 })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ComputerAuth, Public } from '../../common/auth/access.decorators';
-import { ComputerPrincipal, CurrentComputer } from './computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { ComputersService } from './computers.service';
 import { ComputerIdentityDto, RegisteredComputerDto, RegisterComputerDto } from './dto/register-computer.dto';
 import { EnrollmentService } from './enrollment.service';

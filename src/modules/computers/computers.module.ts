@@ -5,21 +5,18 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { GroupsModule } from '../groups/groups.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SigningModule } from '../signing/signing.module';
-import { ComputerAuthenticator } from './auth/computer-authenticator';
-import { ClientController } from './client.controller';
 import { ComputerTokenCache } from './computer-token.cache';
-import { ComputersController } from './computers.controller';
 import { ComputersRepository } from './computers.repository';
 import { ComputersService } from './computers.service';
-import { EnrollmentKeysController } from './enrollment-keys.controller';
 import { EnrollmentKeysRepository } from './enrollment-keys.repository';
 import { EnrollmentService } from './enrollment.service';
 import { ComputerEntity } from './entities/computer.entity';
 import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
 
 /**
- * Computers, their enrollment and their token. Provides the ComputerAuthenticator the global
- * AccessGuard calls for @ComputerAuth(scheme) routes, so it must be part of the API application.
+ * Computers, their enrollment and their token cache. The ComputerAuthenticator the global AccessGuard
+ * calls for @ComputerAuth(scheme) routes is registered by src/api.module.ts (HTTP only: it uses the
+ * API's rate limits).
  */
 @Module({
   imports: [
@@ -30,8 +27,7 @@ import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
     SettingsModule,
     SigningModule,
   ],
-  controllers: [ComputersController, EnrollmentKeysController, ClientController],
-  providers: [ComputersRepository, ComputersService, EnrollmentKeysRepository, EnrollmentService, ComputerAuthenticator, ComputerTokenCache],
-  exports: [ComputersRepository, ComputerAuthenticator],
+  providers: [ComputersRepository, ComputersService, EnrollmentKeysRepository, EnrollmentService, ComputerTokenCache],
+  exports: [ComputersRepository, ComputerTokenCache, ComputersService, EnrollmentService],
 })
 export class ComputersModule {}

@@ -4,7 +4,7 @@ import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiResponse, A
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ComputerAuth } from '../../common/auth/access.decorators';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { ContentDeliveryService } from './content-delivery.service';
 
 const SHA256 = /^[0-9a-f]{64}$/;

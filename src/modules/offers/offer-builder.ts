@@ -41,7 +41,7 @@ export function isApplicable(applicability: Applicability, computer: ComputerFac
 }
 
 /**
- * The offer for one computer:
+ * The offer of docs/design.md §1 for one computer:
  * - only candidates applicable to its OS family, version and architecture;
  * - an install is dropped when the computer reported this revision installed;
  * - an update is dropped when an applicable update approved for install supersedes it (whether that

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ContentCoreModule } from '../content/content-core.module';
+import { ContentModule } from '../content/content.module';
 import { SettingsModule } from '../settings/settings.module';
 import { ComputerContextCache } from './computer-context.cache';
 import { GroupOfferCache } from './group-offer.cache';
@@ -11,7 +11,7 @@ import { OffersRepository } from './offers.repository';
  * repositories) import this module and ask OfferEngine; nothing else computes an offer.
  */
 @Module({
-  imports: [ContentCoreModule, SettingsModule],
+  imports: [ContentModule, SettingsModule],
   providers: [OffersRepository, ComputerContextCache, GroupOfferCache, OfferEngine],
   exports: [OfferEngine, OffersRepository],
 })

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { ComputerAuth } from '../../common/auth/access.decorators';
 import { BodyLimit } from '../../infra/http/http-server';
-import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { StatusAcceptedDto, StatusReportDto } from './dto/status-report.dto';
 import { StatusService } from './status.service';
 

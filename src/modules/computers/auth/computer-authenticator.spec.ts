@@ -1,7 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { hashSecretToken } from '../../../common/auth/secret-token';
 import { RateLimits, TooManyRequestsError } from '../../../infra/rate-limit/rate-limits.service';
-import { ComputerPrincipal } from '../computer-principal';
+import { ComputerPrincipal } from '../../../common/auth/computer-principal';
 import { ComputerTokenCache } from '../computer-token.cache';
 import { ComputersRepository } from '../computers.repository';
 import { ComputerAuthenticator } from './computer-authenticator';

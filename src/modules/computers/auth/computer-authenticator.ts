@@ -2,7 +2,7 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ComputerAuthScheme } from '../../../common/auth/access.decorators';
 import { hashSecretToken } from '../../../common/auth/secret-token';
 import { RateLimits } from '../../../infra/rate-limit/rate-limits.service';
-import { COMPUTER_TOKEN_PREFIX, ComputerPrincipal } from '../computer-principal';
+import { COMPUTER_TOKEN_PREFIX, ComputerPrincipal } from '../../../common/auth/computer-principal';
 import { ComputerTokenCache } from '../computer-token.cache';
 import { ComputersRepository } from '../computers.repository';
 import { ComputerCredentials, CREDENTIAL_EXTRACTORS, CredentialSource } from './computer-credentials';
