@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Classification } from '../update-revision';
 import { SyncItemError, SyncRunEntity, SyncRunStatus, SyncTrigger } from './entities/sync-run.entity';
-import { UpstreamKind } from './upstream-reader';
+import { UpstreamKind } from './upstreams/upstream-kind';
 
 export interface NewSyncRun {
   trigger: SyncTrigger;

@@ -12,6 +12,7 @@ import { SyncRecoveryService } from './sync-recovery.service';
 import { SyncRunLauncher } from './sync-run-launcher.service';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { upstreamKindProviders } from './upstreams/upstream-kinds';
 import { SyncProcessor } from './sync.processor';
 
 /** The worker side of catalog sync: the sync queue's consumer (runs and schedule ticks). */
@@ -30,6 +31,7 @@ import { SyncProcessor } from './sync.processor';
     SyncRunner,
     SyncProcessor,
     SyncRecoveryService,
+    ...upstreamKindProviders(),
   ],
 })
 export class SyncWorkerModule {}

@@ -11,6 +11,7 @@ import { SyncQueue } from './sync-queue';
 import { SyncRecoveryService } from './sync-recovery.service';
 import { SyncRunLauncher } from './sync-run-launcher.service';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { upstreamKindProviders } from './upstreams/upstream-kinds';
 import { SyncController } from './sync.controller';
 import { SyncService } from './sync.service';
 
@@ -18,7 +19,7 @@ import { SyncService } from './sync.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SyncRunEntity, SyncConfigEntity]), BullModule.registerQueue({ name: QueueName.Sync })],
   controllers: [SyncController],
-  providers: [SyncRunsRepository, SyncConfigRepository, SyncQueue, SyncRunLauncher, SyncService, SyncConfigService, SyncRecoveryService, SampleFeedSetup],
+  providers: [SyncRunsRepository, SyncConfigRepository, SyncQueue, SyncRunLauncher, SyncService, SyncConfigService, SyncRecoveryService, SampleFeedSetup, ...upstreamKindProviders()],
   exports: [SampleFeedSetup],
 })
 export class SyncModule {}

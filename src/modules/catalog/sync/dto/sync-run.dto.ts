@@ -3,8 +3,8 @@ import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../../common/pagination/page';
 import { CLASSIFICATIONS, Classification } from '../../update-revision';
 import { SYNC_RUN_STATUSES, SYNC_TRIGGERS, SyncRunStatus, SyncTrigger } from '../entities/sync-run.entity';
-import { UpstreamKind } from '../upstream-reader';
-import { UPSTREAM_KINDS } from './sync-config.dto';
+import { UpstreamKind } from '../upstreams/upstream-kind';
+import { UPSTREAM_KINDS } from '../upstreams/upstream-kinds';
 
 export class ListSyncRunsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SYNC_RUN_STATUSES })
@@ -18,7 +18,7 @@ export class StartedSyncRunDto {
 }
 
 export class SyncRunUpstreamDto {
-  @ApiProperty({ enum: UPSTREAM_KINDS }) kind: UpstreamKind;
+  @ApiProperty({ enum: UPSTREAM_KINDS.map((k) => k.kind) }) kind: UpstreamKind;
   @ApiProperty() url: string;
 }
 
