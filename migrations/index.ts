@@ -12,6 +12,7 @@ import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvent
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
 import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
+import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   CreateContent1763790000000,
   CreateMaintenance1763792000000,
   UpstreamKindsAsPlugins1763793000000,
+  CreateAptCatalog1763793100000,
 ];

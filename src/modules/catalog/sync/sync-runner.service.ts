@@ -278,6 +278,7 @@ function progressAfter(
     appendItemErrors: errors.slice(0, Math.max(0, ITEM_ERRORS_KEPT - totals.itemErrorCount)),
     cursorAfter: page.cursor ?? totals.cursorAfter,
     nextPage: page.next,
+    upstreamLog: page.log,
   };
   return { progress, firstSeen };
 }

@@ -64,4 +64,11 @@ export class SyncRunSummaryDto {
 
 export class SyncRunDto extends SyncRunSummaryDto {
   @ApiProperty({ type: [SyncItemErrorDto], description: 'invalid items, skipped (the first 1000)' }) itemErrors: SyncItemErrorDto[];
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: "what the upstream's kind fetched; `apt`: per suite, whether its Release was not modified, unchanged or fetched, and the indexes read",
+  })
+  upstreamLog: Record<string, unknown> | null;
 }

@@ -96,4 +96,8 @@ export class SyncRunEntity {
 
   @Column('text', { nullable: true })
   error: string | null;
+
+  /** What the upstream's kind fetched (e.g. per suite for `apt`). Loaded only when asked for. */
+  @Column('jsonb', { nullable: true, select: false })
+  upstreamLog: Record<string, unknown> | null;
 }

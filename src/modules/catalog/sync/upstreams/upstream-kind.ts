@@ -33,6 +33,8 @@ export interface UpstreamPage {
    * under those roots, in the same transaction as the page.
    */
   listing?: { productRoots: string[]; updateIds: ReadonlySet<string> };
+  /** What the kind fetched, kept on the run (`upstreamLog` in the sync log), e.g. per suite for `apt`. */
+  log?: Record<string, unknown>;
   /** Kind-specific rows written in the page's transaction, after the catalog rows (stored metadata, positions). */
   commit?: (manager: EntityManager) => Promise<void>;
 }

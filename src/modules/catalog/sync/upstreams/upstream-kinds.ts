@@ -1,6 +1,8 @@
 import { Inject, Injectable, Provider, Type } from '@nestjs/common';
 import { AppConfig } from '../../../../infra/config/app-config';
 import { PageFetcher } from '../page-fetcher';
+import { AptCatalogRepository } from './apt/apt-catalog.repository';
+import { AptUpstream, AptUpstreamConfigDto } from './apt/apt-upstream';
 import { FeedUpstream, FeedUpstreamConfigDto } from './feed/feed-upstream';
 import { PatchgateUpstream, PatchgateUpstreamConfigDto } from './patchgate/patchgate-upstream';
 import { UpstreamConfigInput, UpstreamKind, UpstreamKindHandler } from './upstream-kind';
@@ -20,6 +22,7 @@ export interface UpstreamKindRegistration {
 export const UPSTREAM_KINDS: UpstreamKindRegistration[] = [
   { kind: 'feed', handler: FeedUpstream, configDto: FeedUpstreamConfigDto },
   { kind: 'patchgate', handler: PatchgateUpstream, configDto: PatchgateUpstreamConfigDto },
+  { kind: 'apt', handler: AptUpstream, configDto: AptUpstreamConfigDto, providers: [AptCatalogRepository] },
 ];
 
 export const UPSTREAM_KIND_HANDLERS = Symbol('UPSTREAM_KIND_HANDLERS');
