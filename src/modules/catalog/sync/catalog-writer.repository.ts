@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { revisionKey, StoredRevision, UpdateSnapshot } from './batch-plan';
-import { contentHash, NormalizedFeedItem } from './feed-item.validator';
+import { contentHash, FeedPageLocation, normalizeFeedItem, NormalizedFeedItem } from './feed-item.validator';
 import { UpdateRevisionData } from '../update-revision';
 
 /** An update's state before the run that is syncing it (`null`: it was not in the catalog). */
@@ -92,8 +92,10 @@ export class CatalogWriterRepository {
         ORDER BY u.update_id`,
       [productRoots, [...listed]],
     );
+    // jsonb keeps keys in its own order: normalize again for the canonical JSON (file URLs are absolute already).
+    const location = new FeedPageLocation('http://localhost/');
     return rows.map(({ document }) => {
-      const item: UpdateRevisionData = { ...document, state: 'expired' };
+      const item = normalizeFeedItem({ ...document, state: 'expired' }, location);
       return { item, contentHash: contentHash(item) };
     });
   }
