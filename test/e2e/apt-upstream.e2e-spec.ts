@@ -360,6 +360,15 @@ describe('apt upstream', () => {
       const run = await runSync(app, admin);
       expect(run).toMatchObject({ status: 'succeeded', newUpdates: 0, expiredUpdates: 0 });
     });
+
+    it('without InRelease, verifies Release against Release.gpg', async () => {
+      await variant({ signing: 'detached' });
+      const run = await runSync(app, admin);
+      expect(run).toMatchObject({ status: 'succeeded', newUpdates: 1, expiredUpdates: 1 });
+      expect((await byTitle()).get('tzdata 2025b-0+deb12u1')).toMatchObject({ baseline: false, state: 'active' });
+      const log = (await runDetail(run.id)).upstreamLog;
+      expect(log.suites.find((x: { suite: string }) => x.suite === 'bookworm-updates')).toMatchObject({ release: 'fetched', signedBy: 'Release.gpg' });
+    });
   });
 });
 
