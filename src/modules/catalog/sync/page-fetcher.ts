@@ -149,7 +149,7 @@ export class PageFetcher {
         await response.body?.cancel().catch(() => undefined);
         throw this.tooLarge(url.href, maxBytes, request.limitName);
       }
-      const body = await this.readCapped(response.body, url.href, maxBytes, request.limitName);
+      const body = await this.readCapped(response.body, url.href, maxBytes, request.limitName, Number.isFinite(declared) ? declared : null);
       return { url: response.url || url.href, body, ...validators };
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
@@ -162,21 +162,26 @@ export class PageFetcher {
     }
   }
 
-  private async readCapped(stream: ReadableStream<Uint8Array> | null, url: string, maxBytes: number, limitName?: string): Promise<Buffer> {
+  private async readCapped(stream: ReadableStream<Uint8Array> | null, url: string, maxBytes: number, limitName?: string, declared: number | null = null): Promise<Buffer> {
     if (!stream) return Buffer.alloc(0);
     const reader = stream.getReader();
+    // A declared length (already checked against the cap) is filled in place: a large index is held once, not twice.
+    const target = declared !== null && declared > 1024 * 1024 ? Buffer.allocUnsafe(declared) : null;
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
+      if (total + value.byteLength > maxBytes) {
         await reader.cancel().catch(() => undefined);
         throw this.tooLarge(url, maxBytes, limitName);
       }
-      chunks.push(value);
+      if (target && total + value.byteLength <= target.length) target.set(value, total);
+      else chunks.push(value);
+      total += value.byteLength;
     }
+    if (target && chunks.length === 0) return total === target.length ? target : target.subarray(0, total);
+    if (target) return Buffer.concat([target.subarray(0, total - chunks.reduce((n, c) => n + c.byteLength, 0)), ...chunks], total);
     return Buffer.concat(chunks, total);
   }
 

@@ -303,8 +303,8 @@ function productAndClassificationFilter(run: SyncRunEntity): (item: NormalizedFe
     (products.length === 0 || item.products.some((path) => products.some((wanted) => path === wanted || path.startsWith(`${wanted}/`))));
 }
 
-function describeFailure(error: MalformedPageError | UpstreamError, pageUrl: string | null): string {
-  // Upstream errors already name the URL they were fetching.
-  if (error instanceof UpstreamError) return error.message;
+function describeFailure(error: MalformedPageError | UpstreamError | UpstreamRefusedError, pageUrl: string | null): string {
+  // Upstream errors already name the URL they were fetching; refusals name what they refused.
+  if (error instanceof UpstreamError || error instanceof UpstreamRefusedError) return error.message;
   return `page ${pageUrl ?? '(unknown)'} is malformed: ${error.message}`;
 }

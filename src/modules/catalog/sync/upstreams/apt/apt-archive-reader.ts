@@ -5,8 +5,8 @@ import { Classification, UpdateRevisionData } from '../../../update-revision';
 import { contentHash, FeedItemResult, OS_VERSION_PATTERN } from '../../feed-item.validator';
 import { FetchedPage, PageFetcher, UpstreamError } from '../../page-fetcher';
 import { Upstream, UpstreamPage, UpstreamReader, UpstreamRefusedError } from '../upstream-kind';
-import { AcceptedSuite, AptCatalogRepository, AptPackageRow, AptReleaseRow, StoredSuite, suiteKey } from './apt-catalog.repository';
-import { BinaryStanza, IndexEntry, parseRelease, ReleaseFacts, readBinaryStanza, stanzasOf } from './apt-metadata';
+import { AcceptedSuite, AptCatalogRepository, AptReleaseRow, StoredSuite, suiteKey } from './apt-catalog.repository';
+import { BinaryStanza, IndexEntry, parseRelease, ReleaseFacts, readBinaryStanza, stanzaRanges, stanzaText } from './apt-metadata';
 import { AptSource, AptUpstreamSettings } from './apt-settings';
 import { compareDebianVersions } from './dpkg-version';
 import { decompressIndex, IndexCompression } from './index-decompression';
@@ -69,7 +69,10 @@ interface ReleaseGroup {
 }
 
 interface PlannedUpdate {
-  item: UpdateRevisionData;
+  updateId: string;
+  revision: number;
+  /** Builds the item (again) when its page is handed out: 35,000 items are not all held at once. */
+  item: () => UpdateRevisionData;
   contentHash: string;
   isNew: boolean;
   newRevision: boolean;
@@ -77,7 +80,7 @@ interface PlannedUpdate {
   releaseKey: string;
   source: string;
   version: string;
-  packages: Omit<AptPackageRow, 'updateId' | 'revision'>[];
+  packages: { binary: BinaryStanza; suite: ReadSuite; component: string }[];
 }
 
 interface Plan {
@@ -124,7 +127,7 @@ export class AptArchiveReader implements UpstreamReader {
     const pages = Math.max(1, Math.ceil(plan.updates.length / APT_PAGE_SIZE));
     const slice = plan.updates.slice(index * APT_PAGE_SIZE, (index + 1) * APT_PAGE_SIZE);
     const last = index >= pages - 1;
-    const items: FeedItemResult[] = slice.map((u) => ({ ok: true, item: u.item, contentHash: u.contentHash }));
+    const items: FeedItemResult[] = slice.map((u) => ({ ok: true, item: u.item(), contentHash: u.contentHash }));
     const hasWrites = slice.length > 0 || (last && (plan.suitesToSave.length > 0 || plan.releasesToSave.length > 0));
     return {
       location: `${this.upstream.url} (apt page ${index + 1} of ${pages})`,
@@ -140,13 +143,20 @@ export class AptArchiveReader implements UpstreamReader {
   private async commit(manager: EntityManager, plan: Plan, slice: PlannedUpdate[], last: boolean): Promise<void> {
     await this.repository.insertUpdates(
       manager,
-      slice.filter((u) => u.isNew).map((u) => ({ updateId: u.item.updateId, releaseKey: u.releaseKey, source: u.source, version: u.version })),
+      slice.filter((u) => u.isNew).map((u) => ({ updateId: u.updateId, releaseKey: u.releaseKey, source: u.source, version: u.version })),
     );
     await this.repository.insertPackages(
       manager,
-      slice.filter((u) => u.newRevision).flatMap((u) => u.packages.map((p) => ({ ...p, updateId: u.item.updateId, revision: u.item.revision }))),
+      slice
+        .filter((u) => u.newRevision)
+        .flatMap((u) =>
+          u.packages.map(({ binary, suite, component }) => ({
+            updateId: u.updateId, revision: u.revision, package: binary.package, version: binary.version, architecture: binary.architecture,
+            component, filename: binary.filename, size: binary.size, sha256: binary.sha256, stanza: stanzaText(binary), baseUrl: suite.baseUrl, suite: suite.suite,
+          })),
+        ),
     );
-    await this.repository.markBaseline(manager, slice.filter((u) => u.baseline).map((u) => u.item.updateId));
+    await this.repository.markBaseline(manager, slice.filter((u) => u.baseline).map((u) => u.updateId));
     if (last) {
       await this.repository.saveSuites(manager, plan.suitesToSave);
       await this.repository.saveReleases(manager, plan.releasesToSave);
@@ -198,7 +208,7 @@ export class AptArchiveReader implements UpstreamReader {
         components: [...new Set(release.suites.flatMap((s) => s.source.components))], architectures: [...settings.architectures],
       });
     }
-    plan.updates.sort((a, b) => (a.item.updateId < b.item.updateId ? -1 : a.item.updateId > b.item.updateId ? 1 : 0));
+    plan.updates.sort((a, b) => (a.updateId < b.updateId ? -1 : a.updateId > b.updateId ? 1 : 0));
     if (productRoots.length) plan.listing = { productRoots, updateIds: listed };
     plan.log.bytesFetched = plan.log.suites.reduce((sum, s) => sum + s.bytesFetched, 0);
     return plan;
@@ -279,7 +289,8 @@ export class AptArchiveReader implements UpstreamReader {
     const out: { component: string; binary: BinaryStanza }[] = [];
     const wanted = new Set([...settings.architectures, 'all']);
     for (const component of suite.source.components) {
-      const archs = suite.facts.allInArchIndexes ? settings.architectures : [...settings.architectures, 'all'];
+      // As apt does: binary-all only when the Release names architecture all and does not fold it into binary-<arch>.
+      const archs = suite.facts.architectures.includes('all') && !suite.facts.allInArchIndexes ? [...settings.architectures, 'all'] : settings.architectures;
       for (const arch of archs) {
         const dir = `${component}/binary-${arch}`;
         const what = `suite ${suite.suite} of ${suite.baseUrl}: ${dir}/Packages`;
@@ -313,8 +324,8 @@ export class AptArchiveReader implements UpstreamReader {
           break;
         }
         if (!body) throw new UpstreamRefusedError(`${what}: the Release lists it but the archive serves none of ${variants.map((v) => v.file).join(', ')}`);
-        for (const stanza of stanzasOf(body.toString('utf8'))) {
-          const binary = readBinaryStanza(stanza);
+        for (const [start, end] of stanzaRanges(body)) {
+          const binary = readBinaryStanza(body, start, end);
           if ('problem' in binary) throw new UpstreamRefusedError(`${what}: ${binary.problem}; refused`);
           if (!wanted.has(binary.architecture)) continue;
           out.push({ component, binary });
@@ -391,11 +402,13 @@ export class AptArchiveReader implements UpstreamReader {
     const baselineRun = releaseSuite !== undefined && !releaseSuite.stored;
     const planned: PlannedUpdate[] = [];
     for (const group of chosen) {
-      const updateId = idOf(group.source, group.version);
+      // Closures below capture these, never `group` (its maps would stay alive for the whole run).
+      const { source, version } = group;
+      const updateId = idOf(source, version);
       const before = stored.get(updateId);
       if (before?.expired) continue; // expiry is final: a version listed again stays expired
       const supersedes = [...(versionsBySource.get(group.source) ?? new Map<string, string>())]
-        .filter(([version]) => compareDebianVersions(version, group.version) < 0)
+        .filter(([other]) => compareDebianVersions(other, version) < 0)
         .map(([, id]) => id)
         .sort();
       const packages = [...group.packages.values()].sort((a, b) =>
@@ -405,7 +418,8 @@ export class AptArchiveReader implements UpstreamReader {
       const security = suites.some((s) => s.suite.endsWith('-security') || /security/i.test(s.facts.label));
       const arches = new Set(packages.map((p) => p.binary.architecture).filter((a) => a !== 'all'));
       const earliest = new Date(Math.min(...suites.map((s) => s.facts.date.getTime())));
-      const item: UpdateRevisionData = {
+      const releasedAt = before?.releasedAt ?? earliest.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const make = (revision: number): UpdateRevisionData => ({
         applicability: {
           arch: (arches.size ? settings.architectures.filter((a) => arches.has(a)) : [...settings.architectures]).sort(),
           ...(OS_VERSION_PATTERN.test(release.osVersion) ? { minOsVersion: release.osVersion } : {}),
@@ -414,7 +428,7 @@ export class AptArchiveReader implements UpstreamReader {
         classification: (security ? 'security' : 'update') as Classification,
         cves: [],
         description: truncate(
-          `${group.source} ${group.version} for ${release.origin} ${release.osVersion || release.codename} (${release.codename}); binary packages: ` +
+          `${source} ${version} for ${release.origin} ${release.osVersion || release.codename} (${release.codename}); binary packages: ` +
             [...new Set(packages.map((p) => p.binary.package))].join(', '),
           4000,
         ),
@@ -428,24 +442,28 @@ export class AptArchiveReader implements UpstreamReader {
         kb: [],
         prerequisites: [],
         products: [release.product],
-        releasedAt: before?.releasedAt ?? earliest.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        releasedAt,
         requiresEula: false,
-        revision: before?.currentRevision ?? 1,
+        revision,
         severity: null,
         state: 'active',
         supersedes,
-        title: `${group.source} ${group.version}`,
+        title: `${source} ${version}`,
         updateId,
-      };
-      let hash = contentHash(item);
+      });
+      let revision = before?.currentRevision ?? 1;
+      let hash = contentHash(make(revision));
       let newRevision = !before;
       if (before && hash !== before.contentHash) {
-        item.revision = before.currentRevision + 1;
-        hash = contentHash(item);
+        revision = before.currentRevision + 1;
+        hash = contentHash(make(revision));
         newRevision = true;
       }
+      const finalRevision = revision;
       planned.push({
-        item,
+        updateId,
+        revision: finalRevision,
+        item: () => make(finalRevision),
         contentHash: hash,
         isNew: !before,
         newRevision,
@@ -453,10 +471,7 @@ export class AptArchiveReader implements UpstreamReader {
         releaseKey: release.key,
         source: group.source,
         version: group.version,
-        packages: packages.map(({ binary, suite, component }) => ({
-          package: binary.package, version: binary.version, architecture: binary.architecture, component, filename: binary.filename,
-          size: binary.size, sha256: binary.sha256, stanza: binary.stanza, baseUrl: suite.baseUrl, suite: suite.suite,
-        })),
+        packages,
       });
     }
     return planned;
@@ -530,3 +545,4 @@ function acceptedSuite(suite: ReadSuite, release: ReleaseGroup): AcceptedSuite {
     releaseSha256: suite.sha256, etag: suite.etag, lastModified: suite.lastModified,
   };
 }
+

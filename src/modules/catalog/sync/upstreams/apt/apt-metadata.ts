@@ -81,7 +81,11 @@ export function parseRelease(text: string): ReleaseFacts | { problem: string } {
   };
 }
 
-/** One binary package of a Packages index, with its stanza as the archive wrote it. */
+/**
+ * One binary package of a Packages index. Its stanza stays in the index buffer (`start`..`end`)
+ * and is decoded only when stored: a first sync holds Debian's 50 MB main index once, not again
+ * as strings.
+ */
 export interface BinaryStanza {
   package: string;
   version: string;
@@ -91,21 +95,44 @@ export interface BinaryStanza {
   filename: string;
   size: number;
   sha256: string;
-  stanza: string;
+  index: Buffer;
+  start: number;
+  end: number;
 }
 
+/** The stanza as the archive wrote it. */
+export const stanzaText = (binary: BinaryStanza): string => binary.index.toString('utf8', binary.start, binary.end);
+
+const WANTED = new Set(['Package', 'Version', 'Architecture', 'Filename', 'Size', 'SHA256', 'Source']);
 const REQUIRED = ['Package', 'Version', 'Architecture', 'Filename', 'Size', 'SHA256'] as const;
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]{0,199}$/;
 const VERSION = /^[A-Za-z0-9.+~:-]{1,200}$/;
+const NEWLINE = 10;
+const COLON = 58;
+const MAX_FIELD_NAME = 40;
 
 /**
- * Reads one stanza of a Packages index. `Source: name (version)` (binNMUs) gives the source
- * version; no `Source` means the source is the package itself. A stanza that lacks a required
- * field, or whose fields cannot be safely used (a Filename leaving the archive), is a problem:
- * the caller refuses the whole index.
+ * Reads one stanza of a Packages index (bytes `start`..`end` of `index`). `Source: name (version)`
+ * (binNMUs) gives the source version; no `Source` means the source is the package itself. A
+ * stanza that lacks a required field, or whose fields cannot be safely used (a Filename leaving
+ * the archive), is a problem: the caller refuses the whole index. The fields read are ASCII by
+ * their rules, so they are decoded as latin1 and checked.
  */
-export function readBinaryStanza(stanza: string): BinaryStanza | { problem: string } {
-  const fields = parseFields(stanza);
+export function readBinaryStanza(index: Buffer, start: number, end: number): BinaryStanza | { problem: string } {
+  const fields = new Map<string, string>();
+  for (let p = start; p < end; ) {
+    let nl = index.indexOf(NEWLINE, p);
+    if (nl < 0 || nl > end) nl = end;
+    const first = index[p];
+    if (first !== 32 && first !== 9) {
+      const colon = index.indexOf(COLON, p);
+      if (colon > p && colon < nl && colon - p <= MAX_FIELD_NAME) {
+        const name = index.toString('latin1', p, colon);
+        if (WANTED.has(name)) fields.set(name, index.toString('latin1', colon + 1, Math.min(nl, colon + 1 + 1100)).trim());
+      }
+    }
+    p = nl + 1;
+  }
   const missing = REQUIRED.filter((f) => !fields.get(f));
   if (missing.length) return { problem: `stanza${fields.get('Package') ? ` of ${fields.get('Package')!.slice(0, 100)}` : ''} lacks ${missing.join(', ')}` };
   const name = fields.get('Package')!;
@@ -113,11 +140,13 @@ export function readBinaryStanza(stanza: string): BinaryStanza | { problem: stri
   const filename = fields.get('Filename')!;
   const size = fields.get('Size')!;
   const sha256 = fields.get('SHA256')!;
+  const architecture = fields.get('Architecture')!;
   if (!PACKAGE_NAME.test(name)) return { problem: `stanza has an invalid Package ${JSON.stringify(name.slice(0, 100))}` };
   if (!VERSION.test(version)) return { problem: `stanza of ${name} has an invalid Version` };
+  if (!/^[a-z0-9-]{1,40}$/.test(architecture)) return { problem: `stanza of ${name} has an invalid Architecture` };
   if (!/^\d{1,15}$/.test(size)) return { problem: `stanza of ${name} has an invalid Size` };
   if (!/^[0-9a-f]{64}$/.test(sha256)) return { problem: `stanza of ${name} has an invalid SHA256` };
-  if (filename.length > 1024 || filename.startsWith('/') || filename.split('/').includes('..') || !filename.endsWith('.deb') || /[\s?#\\]/.test(filename)) {
+  if (filename.length > 1024 || !/^[\x21-\x7e]+$/.test(filename) || filename.startsWith('/') || filename.split('/').includes('..') || !filename.endsWith('.deb') || /[?#\\]/.test(filename)) {
     return { problem: `stanza of ${name} has an unusable Filename` };
   }
   let source = name;
@@ -132,18 +161,20 @@ export function readBinaryStanza(stanza: string): BinaryStanza | { problem: stri
       sourceVersion = match[2];
     }
   }
-  return { package: name, version, architecture: fields.get('Architecture')!, source, sourceVersion, filename, size: Number(size), sha256, stanza };
+  return { package: name, version, architecture, source, sourceVersion, filename, size: Number(size), sha256, index, start, end };
 }
 
-/** The stanzas of an index, without their separating blank lines (CRLF tolerated). */
-export function* stanzasOf(text: string): Generator<string> {
-  const normalized = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
+/** The byte ranges of an index's stanzas, without their separating blank lines. */
+export function* stanzaRanges(index: Buffer): Generator<[number, number]> {
   let start = 0;
-  while (start < normalized.length) {
-    let end = normalized.indexOf('\n\n', start);
-    if (end < 0) end = normalized.length;
-    const stanza = normalized.slice(start, end).replace(/^\n+/, '');
-    if (stanza.trim() !== '') yield stanza.endsWith('\n') ? stanza.slice(0, -1) : stanza;
+  while (start < index.length) {
+    while (start < index.length && (index[start] === NEWLINE || index[start] === 13)) start++;
+    if (start >= index.length) return;
+    let end = index.indexOf('\n\n', start);
+    if (end < 0) end = index.length;
+    let last = end;
+    while (last > start && (index[last - 1] === NEWLINE || index[last - 1] === 13)) last--;
+    yield [start, last];
     start = end + 2;
   }
 }
