@@ -3,6 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { APT_PAGE_SIZE, uuidV5 } from '../../src/modules/catalog/sync/upstreams/apt/apt-archive-reader';
 import { createWorkerContext } from '../../src/worker-app';
 import { AptArchive, AptArchiveServer } from '../support/apt-archive';
+import { eventually } from '../support/eventually';
 import { catalogChecksum, startRun, SyncRun, waitForRun } from '../support/sync';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -75,6 +76,11 @@ describe('apt upstream: a crash mid-sync resumes to the same catalog', () => {
     workers.push(first);
     const id = await startRun(app, admin);
     await waitForRun(app, admin, id, (r) => r.progress.pagesProcessed === 1);
+    // Page 2's transaction is open and waiting on the blocker's row.
+    await eventually(
+      async () => (await app.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO apt_updates%'`))[0].n,
+      (n: number) => n > 0,
+    );
     const closing = first.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await blocker.rollbackTransaction();
