@@ -234,7 +234,9 @@ export class AptArchiveReader implements UpstreamReader {
     let fetched: FetchedPage | null;
     let status: ReadSuite['status'] = 'changed';
     try {
-      fetched = await this.fetcher.fetch(`${dist}/InRelease`, { ...request, ifNoneMatch: stored?.etag, ifModifiedSince: stored?.lastModified });
+      // If-Modified-Since as apt sends it (CDN edges may disagree on ETags); the ETag only when there is no date.
+      const conditional = stored?.lastModified ? { ifModifiedSince: stored.lastModified } : { ifNoneMatch: stored?.etag };
+      fetched = await this.fetcher.fetch(`${dist}/InRelease`, { ...request, ...conditional });
     } catch (error) {
       if (!(error instanceof UpstreamError && error.answer.status === 404)) throw error;
       fetched = null;
