@@ -370,6 +370,17 @@ describe('apt upstream', () => {
       expect(log.suites.find((x: { suite: string }) => x.suite === 'bookworm-updates')).toMatchObject({ release: 'fetched', signedBy: 'Release.gpg' });
     });
   });
+
+  describe('source package filter', () => {
+    it('makes updates of the listed source packages only', async () => {
+      await app.db.query('TRUNCATE update_revisions, updates, products, sync_run_updates, apt_packages, apt_updates, apt_suites, apt_releases CASCADE');
+      const res = await configure({ sourcePackages: ['openssl'] });
+      expect(res.body.upstream.sourcePackages).toEqual(['openssl']);
+      const run = await runSync(app, admin);
+      expect(run).toMatchObject({ status: 'succeeded', newUpdates: 2 });
+      expect([...(await byTitle()).keys()].sort()).toEqual(['openssl 3.0.15-1~deb12u1', 'openssl 3.0.17-1~deb12u1']);
+    });
+  });
 });
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
