@@ -386,17 +386,14 @@ export class AptArchiveReader implements UpstreamReader {
     }
     const idOf = (source: string, version: string) => uuidV5(`${release.key}/${source}/${version}`);
     const versionsBySource = new Map<string, Map<string, string>>();
-    const addVersion = (source: string, version: string, id: string) => {
-      let versions = versionsBySource.get(source);
-      if (!versions) versionsBySource.set(source, (versions = new Map()));
-      versions.set(version, id);
-    };
-    for (const known of await this.repository.knownVersions(release.key)) addVersion(known.source, known.version, known.updateId);
-    for (const group of groups.values()) {
-      const id = idOf(group.source, group.version);
-      addVersion(group.source, group.version, id);
-      listed.add(id);
+    // No closure over these maps: the item builders below must not keep them alive for the whole run.
+    const known = await this.repository.knownVersions(release.key);
+    for (const entry of [...known, ...[...groups.values()].map((g) => ({ source: g.source, version: g.version, updateId: idOf(g.source, g.version) }))]) {
+      let versions = versionsBySource.get(entry.source);
+      if (!versions) versionsBySource.set(entry.source, (versions = new Map()));
+      versions.set(entry.version, entry.updateId);
     }
+    for (const group of groups.values()) listed.add(idOf(group.source, group.version));
     const filter = settings.sourcePackages.length ? new Set(settings.sourcePackages) : null;
     const chosen = [...groups.values()].filter((g) => !filter || filter.has(g.source));
     const stored = await this.repository.storedUpdates(chosen.map((g) => idOf(g.source, g.version)));
@@ -418,12 +415,12 @@ export class AptArchiveReader implements UpstreamReader {
       );
       const suites = [...group.suites];
       const security = suites.some((s) => s.suite.endsWith('-security') || /security/i.test(s.facts.label));
-      const arches = new Set(packages.map((p) => p.binary.architecture).filter((a) => a !== 'all'));
-      const earliest = new Date(Math.min(...suites.map((s) => s.facts.date.getTime())));
-      const releasedAt = before?.releasedAt ?? earliest.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const builtFor = new Set(packages.map((p) => p.binary.architecture).filter((a) => a !== 'all'));
+      const arch = (builtFor.size ? settings.architectures.filter((a) => builtFor.has(a)) : [...settings.architectures]).sort();
+      const releasedAt = before?.releasedAt ?? new Date(Math.min(...suites.map((s) => s.facts.date.getTime()))).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const make = (revision: number): UpdateRevisionData => ({
         applicability: {
-          arch: (arches.size ? settings.architectures.filter((a) => arches.has(a)) : [...settings.architectures]).sort(),
+          arch: [...arch],
           ...(OS_VERSION_PATTERN.test(release.osVersion) ? { minOsVersion: release.osVersion } : {}),
           osFamily: [release.osFamily],
         },
