@@ -5,12 +5,13 @@ import { PageQueryDto } from '../../../common/pagination/page';
 import { CONTENT_STATES, ContentState } from '../../content/content-mode';
 import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../approval-decision';
 import { IsPlainText, IsTimestamp } from './text.validators';
+import { IsUpdateId } from '../../catalog/is-update-id';
 
 export const MAX_BULK_ITEMS = 1000;
 
 export class SetApprovalDto {
   @ApiProperty()
-  @IsUUID()
+  @IsUpdateId()
   updateId: string;
 
   @ApiProperty()
@@ -45,7 +46,7 @@ export class BulkApprovalsDto {
 
 export class ListApprovalsQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsUUID()
+  @IsOptional() @IsUpdateId()
   updateId?: string;
 
   @ApiPropertyOptional()

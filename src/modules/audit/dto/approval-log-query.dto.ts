@@ -4,10 +4,11 @@ import { PageQueryDto } from '../../../common/pagination/page';
 import { IsTimestamp } from '../../approvals/dto/text.validators';
 import { ApprovalLogEntryDto } from '../../approvals/dto/set-approval.dto';
 import { EXPORT_FORMATS, ExportFormat } from '../export/export-format';
+import { IsUpdateId } from '../../catalog/is-update-id';
 
 export class ApprovalLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsUUID()
+  @IsOptional() @IsUpdateId()
   updateId?: string;
 
   @ApiPropertyOptional()

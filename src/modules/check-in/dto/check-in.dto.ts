@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsUpdateId } from '../../catalog/is-update-id';
 
 export class InstalledUpdateDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() updateId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUpdateId() updateId: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2_147_483_647) revision: number;
 }
 

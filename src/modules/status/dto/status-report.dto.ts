@@ -8,7 +8,6 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -17,12 +16,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { REPORTED_STATES, ReportedState } from '../install-state';
+import { IsUpdateId } from '../../catalog/is-update-id';
 
 export const MAX_EVENTS_PER_REPORT = 1000;
 
 export class StatusEventDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUpdateId()
   updateId: string;
 
   @ApiProperty({ minimum: 1 })
