@@ -54,6 +54,11 @@ export interface AgentState {
   pendingEvents: StatusEvent[];
   /** updateId → a failed attempt at this revision, retried no earlier than nextAttemptAt */
   failures: Record<string, FailedAttempt>;
+  /**
+   * updateId → a revision a dry run (no install command) downloaded and verified but did not
+   * install: reported `downloaded`, never `installed`, and not fetched again for that revision.
+   */
+  dryRuns: Record<string, { revision: number; at: string }>;
 }
 
 export interface FailedAttempt {
@@ -68,7 +73,7 @@ export const STATE_FILE = 'state.json';
 const KEEP_HISTORY = 20;
 
 export function emptyState(): AgentState {
-  return { lastSeq: 0, lastEtag: null, lastCheckInAt: null, lastCheckInResult: null, lastOfferSize: null, installed: {}, reportSeq: 0, lastErrors: [], lastActions: [], nextCheckInSeconds: null, pendingEvents: [], failures: {} };
+  return { lastSeq: 0, lastEtag: null, lastCheckInAt: null, lastCheckInResult: null, lastOfferSize: null, installed: {}, reportSeq: 0, lastErrors: [], lastActions: [], nextCheckInSeconds: null, pendingEvents: [], failures: {}, dryRuns: {} };
 }
 
 /** The state dir: created 0700, its files written 0600 and replaced atomically (write, then rename). */
