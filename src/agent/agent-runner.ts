@@ -60,11 +60,14 @@ export class AgentRunner {
     await this.flushEvents(client, state);
     const nonce = randomBytes(18).toString('base64url');
     const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
+    // A 304 is unsigned: it may only extend the last signed answer until that answer expires.
+    const ifNoneMatch = signedAnswerValid(state) ? state.lastEtag : null;
+    if (state.lastEtag && !ifNoneMatch) this.log(`the last signed answer expired (${state.lastExpires ?? 'unknown'}): asking for a full answer`);
     let answer;
     try {
       answer = await client.checkIn(
         { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION } },
-        state.lastEtag,
+        ifNoneMatch,
       );
     } catch (error) {
       this.recordError(state, 'checkin_failed', (error as Error).message);
@@ -75,6 +78,19 @@ export class AgentRunner {
     state.lastCheckInAt = new Date().toISOString();
 
     if (answer.status === 304) {
+      if (!ifNoneMatch || !signedAnswerValid(state)) {
+        // Not asked for, or the answer it would extend has expired meanwhile: someone in the path
+        // may be freezing this computer on old data (docs/agent.md). Nothing is acted on.
+        const message = ifNoneMatch
+          ? `304 after the last signed answer expired (${state.lastExpires})`
+          : `304 to a check-in without If-None-Match (last signed answer expired ${state.lastExpires ?? 'never accepted'})`;
+        this.recordError(state, 'refused_stale_not_modified', message);
+        state.lastCheckInResult = 'refused: stale_not_modified';
+        state.lastEtag = null;
+        this.stateDir.writeState(state);
+        this.logError(`check-in answer refused (stale_not_modified): ${message}; nothing done`);
+        return { ...result, outcome: 'refused', reason: 'stale_not_modified' };
+      }
       state.lastCheckInResult = 'not_modified';
       this.stateDir.writeState(state);
       this.log('check-in: offer unchanged (304)');
@@ -99,6 +115,7 @@ export class AgentRunner {
     // Accepted: remember it before acting, so the same answer can never be acted on twice.
     state.lastSeq = offer.seq;
     state.lastEtag = answer.etag;
+    state.lastExpires = offer.expires;
     state.lastOfferSize = offer.updates.length;
     state.nextCheckInSeconds = offer.nextCheckInSeconds;
     state.lastCheckInResult = 'offer';
@@ -244,6 +261,10 @@ export class AgentRunner {
       this.stateDir.writeState(state);
     }
   }
+}
+
+function signedAnswerValid(state: AgentState): boolean {
+  return state.lastExpires !== null && Date.parse(state.lastExpires) > Date.now();
 }
 
 export const EXIT = { ok: 0, error: 1, usage: 2, refused: 3, registration: 4, updateFailed: 5 } as const;
