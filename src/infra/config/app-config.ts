@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, Environment, parseEnvironment } from './environment';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 /**
  * The validated, defaulted configuration every module reads. Built once at start; the process
@@ -41,7 +42,8 @@ export class AppConfig {
   /** Browser origins allowed by CORS; empty (the default): CORS stays off. */
   readonly corsOrigins: string[];
   /** Behind a reverse proxy: take the client IP from X-Forwarded-For (login limits and audit use it). */
-  readonly trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count or trusted proxy addresses (trust-proxy.ts). */
+  readonly trustProxy: TrustProxy;
   /** HTTP server time limits: a whole request (headers and body), and an idle keep-alive connection. */
   readonly http: { requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /**
@@ -95,7 +97,7 @@ export class AppConfig {
     this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
     this.localMode = localMode;
     this.corsOrigins = (env.PATCHGATE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-    this.trustProxy = env.PATCHGATE_TRUST_PROXY ?? false;
+    this.trustProxy = parseTrustProxy(env.PATCHGATE_TRUST_PROXY) ?? false;
     this.http = {
       requestTimeoutMs: env.PATCHGATE_REQUEST_TIMEOUT_MS ?? 30_000,
       keepAliveTimeoutMs: env.PATCHGATE_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,

@@ -10,8 +10,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
@@ -114,8 +116,11 @@ export class Environment {
   })
   PATCHGATE_CORS_ORIGINS?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
-  PATCHGATE_TRUST_PROXY?: boolean;
+  @IsOptional() @IsString()
+  @ValidateBy({ name: 'trustProxy', validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined } }, {
+    message: 'PATCHGATE_TRUST_PROXY must be false, a hop count 1-10 (true: 1), or a comma-separated list of proxy addresses or CIDRs',
+  })
+  PATCHGATE_TRUST_PROXY?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(600_000)
   PATCHGATE_REQUEST_TIMEOUT_MS?: number;

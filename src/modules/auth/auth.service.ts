@@ -35,17 +35,25 @@ export class AuthService {
   /** `origin` (client IP, request id) goes into the audit event every login attempt writes. */
   async login(username: string, password: string, origin?: RequestOrigin): Promise<LoginResponseDto> {
     const ip = origin?.clientIp ?? null;
-    await this.limits.assertLoginAllowed(username, ip);
-    const user = await this.users.findActiveByUsername(username);
-    // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH_PROMISE));
+    // Counted before the password is checked, atomically: parallel guesses cannot outrun the limit.
+    await this.limits.countLoginAttempt(username, ip);
+    let user;
+    let valid: boolean;
+    try {
+      user = await this.users.findActiveByUsername(username);
+      // Verify against a decoy when the user is unknown, so timing does not reveal usernames.
+      valid = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH_PROMISE));
+    } catch (error) {
+      await this.limits.loginUndecided(username, ip).catch(() => undefined);
+      throw error;
+    }
     if (!user || !valid) {
-      await Promise.all([this.auditTrail.recordLogin(username, null, origin), this.limits.recordLoginFailure(username, ip)]);
+      await this.auditTrail.recordLogin(username, null, origin);
       throw new UnauthorizedException({ code: 'invalid_credentials', message: 'username or password is wrong' });
     }
     await Promise.all([
       this.auditTrail.recordLogin(username, { type: 'user', id: user.id, name: user.username, role: user.role }, origin),
-      this.limits.recordLoginSuccess(username),
+      this.limits.loginSucceeded(username, ip),
     ]);
     const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role };
     return { accessToken: await this.jwt.signAsync(claims), expiresIn: this.config.jwtExpiresInSeconds };
