@@ -10,6 +10,7 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   '*.password',
+  '*.currentPassword',
   '*.token',
   '*.accessToken',
   '*.enrollmentKey',
