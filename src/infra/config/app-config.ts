@@ -37,6 +37,10 @@ export class AppConfig {
   readonly content: { initialMode: 'none' | 'on_approval' | 'all'; dir: string; publicUrl: string | null; concurrency: number; attempts: number; retryDelayMs: number };
   /** Bearer token GET /metrics requires; null: /metrics is open (bind or firewall it). */
   readonly metricsToken: string | null;
+  /** /metrics without a token: only when asked (PATCHGATE_METRICS_OPEN) or in local mode. */
+  readonly metricsOpen: boolean;
+  /** /api/docs and /api/docs-json: only when asked (PATCHGATE_API_DOCS) or in local mode. */
+  readonly apiDocs: boolean;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
   /** Browser origins allowed by CORS; empty (the default): CORS stays off. */
@@ -95,6 +99,8 @@ export class AppConfig {
       retryDelayMs: env.PATCHGATE_CONTENT_RETRY_DELAY_MS ?? 5000,
     };
     this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
+    this.metricsOpen = env.PATCHGATE_METRICS_OPEN ?? localMode;
+    this.apiDocs = env.PATCHGATE_API_DOCS ?? localMode;
     this.localMode = localMode;
     this.corsOrigins = (env.PATCHGATE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     this.trustProxy = parseTrustProxy(env.PATCHGATE_TRUST_PROXY) ?? false;

@@ -13,6 +13,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { isStrongSecret } from './secret-strength';
 import { parseTrustProxy } from './trust-proxy';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -53,6 +54,9 @@ export class Environment {
   PATCHGATE_ADMIN_PASSWORD?: string;
 
   @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @ValidateBy({ name: 'strongSecret', validator: { validate: isStrongSecret } }, {
+    message: 'JWT_SECRET looks like a placeholder or has too little entropy: generate one, e.g. `openssl rand -base64 48`',
+  })
   JWT_SECRET?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(60) @Max(86400)
@@ -110,6 +114,12 @@ export class Environment {
   @IsOptional() @IsString()
   @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
   PATCHGATE_METRICS_TOKEN?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_METRICS_OPEN?: boolean;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_API_DOCS?: boolean;
 
   @IsOptional() @Matches(/^\s*https?:\/\/[^,\s]+(\s*,\s*https?:\/\/[^,\s]+)*\s*$/, {
     message: 'PATCHGATE_CORS_ORIGINS must be a comma-separated list of http(s):// origins',
@@ -171,7 +181,7 @@ const ENVIRONMENT_KEYS = new Set([
   'PATCHGATE_ADMIN_PASSWORD', 'JWT_SECRET', 'JWT_EXPIRES_IN_SECONDS', 'PATCHGATE_SAMPLE_FEED', 'LOG_LEVEL',
   'PATCHGATE_REDIS_PREFIX', 'PATCHGATE_RUN_MIGRATIONS',
   'PATCHGATE_SYNC_HTTP_TIMEOUT_MS', 'PATCHGATE_SYNC_HTTP_ATTEMPTS', 'PATCHGATE_SYNC_RETRY_DELAY_MS', 'PATCHGATE_SYNC_MAX_PAGE_BYTES', 'PATCHGATE_STATUS_HISTORY_DAYS',
-  'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS', 'PATCHGATE_METRICS_TOKEN',
+  'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS', 'PATCHGATE_METRICS_TOKEN', 'PATCHGATE_METRICS_OPEN', 'PATCHGATE_API_DOCS',
   'PATCHGATE_CONTENT_MODE', 'PATCHGATE_CONTENT_DIR', 'PATCHGATE_PUBLIC_URL', 'PATCHGATE_CONTENT_CONCURRENCY', 'PATCHGATE_CONTENT_ATTEMPTS',
   'PATCHGATE_CONTENT_RETRY_DELAY_MS',
   'PATCHGATE_CORS_ORIGINS', 'PATCHGATE_TRUST_PROXY', 'PATCHGATE_REQUEST_TIMEOUT_MS',
