@@ -34,7 +34,18 @@ export class AppConfig {
    * the public base URL of offered file links (null: the check-in request's own host), and the
    * download queue's concurrency, attempts and first retry delay.
    */
-  readonly content: { initialMode: 'none' | 'on_approval' | 'all'; dir: string; publicUrl: string | null; concurrency: number; attempts: number; retryDelayMs: number };
+  readonly content: {
+    initialMode: 'none' | 'on_approval' | 'all';
+    dir: string;
+    publicUrl: string | null;
+    concurrency: number;
+    attempts: number;
+    retryDelayMs: number;
+    /** one download attempt, start to last byte */
+    downloadTimeoutMs: number;
+    /** a file declared larger is not downloaded at all */
+    maxFileBytes: number;
+  };
   /** Bearer token GET /metrics requires; null: /metrics is open (bind or firewall it). */
   readonly metricsToken: string | null;
   /** /metrics without a token: only when asked (PATCHGATE_METRICS_OPEN) or in local mode. */
@@ -97,6 +108,8 @@ export class AppConfig {
       concurrency: env.PATCHGATE_CONTENT_CONCURRENCY ?? 4,
       attempts: env.PATCHGATE_CONTENT_ATTEMPTS ?? 5,
       retryDelayMs: env.PATCHGATE_CONTENT_RETRY_DELAY_MS ?? 5000,
+      downloadTimeoutMs: env.PATCHGATE_CONTENT_DOWNLOAD_TIMEOUT_MS ?? 3_600_000,
+      maxFileBytes: env.PATCHGATE_CONTENT_MAX_FILE_BYTES ?? 16 * 1024 ** 3,
     };
     this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
     this.metricsOpen = env.PATCHGATE_METRICS_OPEN ?? localMode;

@@ -30,7 +30,7 @@ describe(AppConfig.name, () => {
 
   it('stores content on approval by default, under the data dir, with links on the request host', () => {
     const config = AppConfig.fromEnvironment({ ...base, PATCHGATE_DATA_DIR: '/var/lib/patchgate', PATCHGATE_PUBLIC_URL: '' });
-    expect(config.content).toEqual({ initialMode: 'on_approval', dir: '/var/lib/patchgate/content', publicUrl: null, concurrency: 4, attempts: 5, retryDelayMs: 5000 });
+    expect(config.content).toEqual({ initialMode: 'on_approval', dir: '/var/lib/patchgate/content', publicUrl: null, concurrency: 4, attempts: 5, retryDelayMs: 5000, downloadTimeoutMs: 3_600_000, maxFileBytes: 16 * 1024 ** 3 });
     expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_PUBLIC_URL: 'https://pg.example.com/' }).content.publicUrl).toBe('https://pg.example.com');
   });
 
