@@ -14,6 +14,7 @@ import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenanc
 import { ContentFileShaAsText1763792900000 } from './1763792900000-ContentFileShaAsText';
 import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
 import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
+import { UserAndTokenManagement1763795180000 } from './1763795180000-UserAndTokenManagement';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   ContentFileShaAsText1763792900000,
   UpstreamKindsAsPlugins1763793000000,
   CreateAptCatalog1763793100000,
+  UserAndTokenManagement1763795180000,
 ];

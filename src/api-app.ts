@@ -31,7 +31,8 @@ export async function createApiApp(config: AppConfig): Promise<ApiApp> {
   await secureHttp(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(AuditTrail)));
-  setUpOpenApi(app);
+  // The API's map is for people building against it; outside local mode only when asked for.
+  if (config.apiDocs) setUpOpenApi(app);
   await app.init();
   const firstAdmin = await app.get(UsersService).ensureFirstAdmin();
   return { app, firstAdmin };

@@ -25,6 +25,8 @@ export interface CycleResult {
   installed: number;
   uninstalled: number;
   failed: number;
+  /** updates a dry run downloaded and verified but did not install (or would have uninstalled) */
+  dryRun: number;
   nextCheckInSeconds: number;
 }
 
@@ -53,16 +55,19 @@ export class AgentRunner {
     const client = new ServerClient(registration.server, registration.token);
     // Left over only if an earlier run died mid-download; one agent owns the state dir.
     rmSync(this.stateDir.downloadsDir, { recursive: true, force: true });
-    const result: CycleResult = { outcome: 'error', installed: 0, uninstalled: 0, failed: 0, nextCheckInSeconds: state.nextCheckInSeconds ?? registration.checkInSeconds };
+    const result: CycleResult = { outcome: 'error', installed: 0, uninstalled: 0, failed: 0, dryRun: 0, nextCheckInSeconds: state.nextCheckInSeconds ?? registration.checkInSeconds };
 
     await this.flushEvents(client, state);
     const nonce = randomBytes(18).toString('base64url');
     const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
+    // A 304 is unsigned: it may only extend the last signed answer until that answer expires.
+    const ifNoneMatch = signedAnswerValid(state) ? state.lastEtag : null;
+    if (state.lastEtag && !ifNoneMatch) this.log(`the last signed answer expired (${state.lastExpires ?? 'unknown'}): asking for a full answer`);
     let answer;
     try {
       answer = await client.checkIn(
         { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION } },
-        state.lastEtag,
+        ifNoneMatch,
       );
     } catch (error) {
       this.recordError(state, 'checkin_failed', (error as Error).message);
@@ -73,6 +78,19 @@ export class AgentRunner {
     state.lastCheckInAt = new Date().toISOString();
 
     if (answer.status === 304) {
+      if (!ifNoneMatch || !signedAnswerValid(state)) {
+        // Not asked for, or the answer it would extend has expired meanwhile: someone in the path
+        // may be freezing this computer on old data (docs/agent.md). Nothing is acted on.
+        const message = ifNoneMatch
+          ? `304 after the last signed answer expired (${state.lastExpires})`
+          : `304 to a check-in without If-None-Match (last signed answer expired ${state.lastExpires ?? 'never accepted'})`;
+        this.recordError(state, 'refused_stale_not_modified', message);
+        state.lastCheckInResult = 'refused: stale_not_modified';
+        state.lastEtag = null;
+        this.stateDir.writeState(state);
+        this.logError(`check-in answer refused (stale_not_modified): ${message}; nothing done`);
+        return { ...result, outcome: 'refused', reason: 'stale_not_modified' };
+      }
       state.lastCheckInResult = 'not_modified';
       this.stateDir.writeState(state);
       this.log('check-in: offer unchanged (304)');
@@ -97,6 +115,7 @@ export class AgentRunner {
     // Accepted: remember it before acting, so the same answer can never be acted on twice.
     state.lastSeq = offer.seq;
     state.lastEtag = answer.etag;
+    state.lastExpires = offer.expires;
     state.lastOfferSize = offer.updates.length;
     state.nextCheckInSeconds = offer.nextCheckInSeconds;
     state.lastCheckInResult = 'offer';
@@ -110,6 +129,7 @@ export class AgentRunner {
       if (outcome === 'installed') result.installed++;
       else if (outcome === 'uninstalled') result.uninstalled++;
       else if (outcome === 'failed') result.failed++;
+      else if (outcome === 'dry_run') result.dryRun++;
       this.stateDir.writeState(state);
       await this.flushEvents(client, state);
     }
@@ -128,9 +148,11 @@ export class AgentRunner {
     }
   }
 
-  private async install(update: OfferedUpdate, state: AgentState, credentials: ServerCredentials): Promise<'installed' | 'failed' | 'skipped'> {
+  private async install(update: OfferedUpdate, state: AgentState, credentials: ServerCredentials): Promise<'installed' | 'dry_run' | 'failed' | 'skipped'> {
     const have = state.installed[update.updateId];
     if (have && have.revision >= update.revision) return 'skipped';
+    const dryRunDone = state.dryRuns[update.updateId];
+    if (!this.options.installCmd && dryRunDone && dryRunDone.revision >= update.revision) return 'skipped';
     if (this.waitingToRetry(state, update)) return 'skipped';
     const label = `${update.title} (${update.updateId} r${update.revision})`;
     const paths: string[] = [];
@@ -145,10 +167,19 @@ export class AgentRunner {
       return this.fail(state, update, code, (error as Error).message);
     }
     this.event(state, update, 'downloaded');
+    if (!this.options.installCmd) {
+      // A dry run installs nothing, so it must never report installed (the server would count the
+      // computer compliant): `downloaded` was reported, and that is all (docs/agent.md).
+      paths.forEach(discardDownload);
+      state.dryRuns[update.updateId] = { revision: update.revision, at: new Date().toISOString() };
+      delete state.failures[update.updateId];
+      this.log(`dry run (no --install-cmd): would install ${label}; reported downloaded, not installed`);
+      return 'dry_run';
+    }
     try {
       for (const file of paths.length ? paths : [undefined]) {
         const ran = await runCommand(this.options.installCmd, { file, updateId: update.updateId, revision: update.revision, kb: update.kb });
-        this.log(ran.dryRun ? `would install ${label}: ${ran.command}` : `ran ${ran.command}: exit ${ran.exitCode}`);
+        this.log(`ran ${ran.command}: exit ${ran.exitCode}`);
         if (!ran.ok) {
           const code = ran.exitCode === null ? 'install_exit_signal' : `install_exit_${ran.exitCode}`;
           return this.fail(state, update, code, `install command failed: ${ran.output.trim() || ran.command}`);
@@ -164,11 +195,16 @@ export class AgentRunner {
     return 'installed';
   }
 
-  private async uninstall(update: OfferedUpdate, state: AgentState): Promise<'uninstalled' | 'failed' | 'skipped'> {
+  private async uninstall(update: OfferedUpdate, state: AgentState): Promise<'uninstalled' | 'dry_run' | 'failed' | 'skipped'> {
     if (this.waitingToRetry(state, update)) return 'skipped';
     const label = `${update.title} (${update.updateId} r${update.revision})`;
+    if (!this.options.uninstallCmd) {
+      // Nothing was removed, so nothing is reported and the update stays in the installed list.
+      this.log(`dry run (no --uninstall-cmd): would uninstall ${label}; nothing reported`);
+      return 'dry_run';
+    }
     const ran = await runCommand(this.options.uninstallCmd, { updateId: update.updateId, revision: update.revision, kb: update.kb });
-    this.log(ran.dryRun ? `would uninstall ${label}` : `ran ${ran.command}: exit ${ran.exitCode}`);
+    this.log(`ran ${ran.command}: exit ${ran.exitCode}`);
     if (!ran.ok) {
       const code = ran.exitCode === null ? 'uninstall_exit_signal' : `uninstall_exit_${ran.exitCode}`;
       return this.fail(state, update, code, `uninstall command failed: ${ran.output.trim() || ran.command}`);
@@ -225,6 +261,10 @@ export class AgentRunner {
       this.stateDir.writeState(state);
     }
   }
+}
+
+function signedAnswerValid(state: AgentState): boolean {
+  return state.lastExpires !== null && Date.parse(state.lastExpires) > Date.now();
 }
 
 export const EXIT = { ok: 0, error: 1, usage: 2, refused: 3, registration: 4, updateFailed: 5 } as const;

@@ -35,8 +35,13 @@ export interface AgentError {
 export interface AgentState {
   /** seq of the last accepted check-in answer; an answer must carry a higher one */
   lastSeq: number;
-  /** ETag of the last accepted answer, sent as If-None-Match */
+  /** ETag of the last accepted answer, sent as If-None-Match while that answer has not expired */
   lastEtag: string | null;
+  /**
+   * `expires` of the last accepted (signed) answer. An unsigned 304 only says "still that answer",
+   * so it is accepted only until then; afterwards the agent asks without If-None-Match.
+   */
+  lastExpires: string | null;
   lastCheckInAt: string | null;
   lastCheckInResult: string | null;
   lastOfferSize: number | null;
@@ -54,6 +59,11 @@ export interface AgentState {
   pendingEvents: StatusEvent[];
   /** updateId → a failed attempt at this revision, retried no earlier than nextAttemptAt */
   failures: Record<string, FailedAttempt>;
+  /**
+   * updateId → a revision a dry run (no install command) downloaded and verified but did not
+   * install: reported `downloaded`, never `installed`, and not fetched again for that revision.
+   */
+  dryRuns: Record<string, { revision: number; at: string }>;
 }
 
 export interface FailedAttempt {
@@ -68,7 +78,7 @@ export const STATE_FILE = 'state.json';
 const KEEP_HISTORY = 20;
 
 export function emptyState(): AgentState {
-  return { lastSeq: 0, lastEtag: null, lastCheckInAt: null, lastCheckInResult: null, lastOfferSize: null, installed: {}, reportSeq: 0, lastErrors: [], lastActions: [], nextCheckInSeconds: null, pendingEvents: [], failures: {} };
+  return { lastSeq: 0, lastEtag: null, lastExpires: null, lastCheckInAt: null, lastCheckInResult: null, lastOfferSize: null, installed: {}, reportSeq: 0, lastErrors: [], lastActions: [], nextCheckInSeconds: null, pendingEvents: [], failures: {}, dryRuns: {} };
 }
 
 /** The state dir: created 0700, its files written 0600 and replaced atomically (write, then rename). */

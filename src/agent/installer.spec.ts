@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderCommand, runCommand } from './installer';
+import { renderCommand, runCommand, shellQuote } from './installer';
 
 describe(runCommand.name, () => {
   let dir: string;
@@ -28,5 +28,16 @@ describe(runCommand.name, () => {
 
   it('fills in {updateId}, {revision} and {kb}', () => {
     expect(renderCommand('x {updateId} {revision} {kb}', { updateId: 'abc', revision: 4, kb: ['KB1', 'KB2'] })).toBe("x 'abc' '4' 'KB1,KB2'");
+  });
+
+  it('replaces in one pass: a value holding a placeholder cannot break out of its quotes', async () => {
+    const kb = ["'; echo INJECTED > '" + join(dir, 'pwned') + "'; '"];
+    const file = join(dir, 'update-{kb}.msu');
+    writeFileSync(file, 'payload');
+    const rendered = renderCommand('cat {file} {kb}', { file, updateId: 'u', revision: 1, kb });
+    expect(rendered).toBe(`cat ${shellQuote(file)} ${shellQuote(kb[0])}`);
+    await runCommand(`cat {file} > '${dir}/out'; : {kb}`, { file, updateId: 'u', revision: 1, kb });
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('payload');
+    expect(() => readFileSync(join(dir, 'pwned'))).toThrow();
   });
 });

@@ -23,13 +23,19 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The template with {file}, {updateId}, {revision} and {kb} replaced by shell-quoted values. */
+/**
+ * The template with {file}, {updateId}, {revision} and {kb} replaced by shell-quoted values, in one
+ * pass over the template: a value that itself contains `{kb}` (a file name chosen upstream) is
+ * never searched again, so it cannot have another value spliced into its quotes.
+ */
 export function renderCommand(template: string, values: CommandValues): string {
-  return template
-    .replace(/\{file\}/g, shellQuote(values.file ?? ''))
-    .replace(/\{updateId\}/g, shellQuote(values.updateId))
-    .replace(/\{revision\}/g, shellQuote(String(values.revision)))
-    .replace(/\{kb\}/g, shellQuote(values.kb.join(',')));
+  const replacements: Record<string, string> = {
+    file: values.file ?? '',
+    updateId: values.updateId,
+    revision: String(values.revision),
+    kb: values.kb.join(','),
+  };
+  return template.replace(/\{(file|updateId|revision|kb)\}/g, (_match, name: string) => shellQuote(replacements[name]));
 }
 
 /**

@@ -15,6 +15,11 @@ export function describeAgent(registration: Registration, state: AgentState): st
   const installed = Object.entries(state.installed);
   lines.push(`installed (${installed.length}):`);
   for (const [updateId, entry] of installed) lines.push(`  ${updateId} r${entry.revision} ${entry.state} at ${entry.at}`);
+  const dryRuns = Object.entries(state.dryRuns);
+  if (dryRuns.length) {
+    lines.push(`dry run, downloaded but not installed (${dryRuns.length}):`);
+    for (const [updateId, entry] of dryRuns) lines.push(`  ${updateId} r${entry.revision} at ${entry.at}`);
+  }
   const failures = Object.entries(state.failures);
   if (failures.length) {
     lines.push(`failed, to retry (${failures.length}):`);

@@ -66,19 +66,29 @@ describe('patchgate-agent, the built CLI', () => {
     expect(again.output).toContain('--force');
   });
 
-  it('checks in once, installs in dry-run mode, and shows it in status', async () => {
+  it('checks in once, in dry-run mode downloads but reports downloaded, never installed, and shows it in status', async () => {
     const run = await cli(['run', '--state-dir', stateDir, '--once']);
     expect(run.output).toContain('would install');
+    expect(run.output).toContain('reported downloaded, not installed');
     expect(run.code).toBe(0);
     const registration = JSON.parse(readFileSync(join(stateDir, 'registration.json'), 'utf8'));
     await eventually(
       () => app.db.query(`SELECT state FROM install_states WHERE computer_id = $1`, [registration.computerId]),
-      (rows: { state: string }[]) => rows.length === 1 && rows[0].state === 'installed',
+      (rows: { state: string }[]) => rows.length === 1 && rows[0].state === 'downloaded',
     );
+    // The run has ended and its reports are stored: nothing but `downloaded` was ever reported.
+    const events = await app.db.query(`SELECT state FROM status_events WHERE computer_id = $1 ORDER BY seq`, [registration.computerId]);
+    expect(events.map((row: { state: string }) => row.state)).toEqual(['downloaded']);
     const status = await cli(['status', '--state-dir', stateDir]);
     expect(status.code).toBe(0);
     expect(status.output).toContain(registration.computerId);
-    expect(status.output).toMatch(/installed \(1\)/);
+    expect(status.output).toMatch(/installed \(0\)/);
+    expect(status.output).toMatch(/dry run, downloaded but not installed \(1\)/);
+
+    // The next run does not fetch the same revision again.
+    const again = await cli(['run', '--state-dir', stateDir, '--once']);
+    expect(again.code).toBe(0);
+    expect(again.output).not.toContain('would install');
   });
 
   it('stops cleanly on SIGTERM while waiting for the next check-in', async () => {

@@ -50,8 +50,11 @@ interface RecordedAnswer {
  * byte of a check-in answer, or answers a check-in with the first 200 answer it saw (a replay).
  */
 class MeddlingProxy {
-  mode: 'pass' | 'flip' | 'replay' = 'pass';
+  /** freeze: answers every check-in 304 itself, without asking the server */
+  mode: 'pass' | 'flip' | 'replay' | 'freeze' = 'pass';
   firstAnswer: RecordedAnswer | null = null;
+  /** If-None-Match of each check-in seen */
+  checkInEtags: (string | undefined)[] = [];
   readonly server = createServer((req, res) => void this.handle(req, res));
 
   constructor(private readonly upstream: string) {}
@@ -59,6 +62,8 @@ class MeddlingProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const isCheckIn = req.url === '/client/v1/checkin';
+    if (isCheckIn) this.checkInEtags.push(req.headers['if-none-match']);
+    if (isCheckIn && this.mode === 'freeze') return this.send(res, { status: 304, headers: [], body: Buffer.alloc(0) });
     if (isCheckIn && this.mode === 'replay' && this.firstAnswer) return this.send(res, this.firstAnswer);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -253,6 +258,35 @@ describe('reference agent against the real server', () => {
     const after = stateDir.readState();
     expect(after.lastSeq).toBe(settled.lastSeq);
     expect(after.reportSeq).toBe(settled.reportSeq);
+  });
+
+  it('accepts an unsigned 304 only while its last signed answer is valid, then asks afresh and refuses a frozen path', async () => {
+    proxy.mode = 'freeze';
+    try {
+      // Within the signed answer's lifetime a 304 keeps the agent on it.
+      expect(await runner().cycle()).toMatchObject({ outcome: 'not_modified' });
+      expect(proxy.checkInEtags.at(-1)).toBe(stateDir.readState().lastEtag);
+
+      // Time passes: the last signed answer has expired.
+      const state = stateDir.readState();
+      expect(Date.parse(state.lastExpires!)).toBeGreaterThan(Date.now());
+      stateDir.writeState({ ...state, lastExpires: new Date(Date.now() - 1000).toISOString() });
+      const errors: string[] = [];
+      const frozen = await new AgentRunner(stateDir, { log: () => undefined, logError: (line) => errors.push(line) }).cycle();
+      expect(frozen).toMatchObject({ outcome: 'refused', reason: 'stale_not_modified', installed: 0 });
+      expect(proxy.checkInEtags.at(-1)).toBeUndefined();
+      expect(errors.join('\n')).toContain('stale_not_modified');
+      expect(stateDir.readState()).toMatchObject({ lastEtag: null, lastCheckInResult: 'refused: stale_not_modified' });
+      expect(stateDir.readState().lastErrors.at(-1)).toMatchObject({ code: 'refused_stale_not_modified' });
+      // Still frozen next time: still refused, never taken for "nothing changed".
+      expect(await runner().cycle()).toMatchObject({ outcome: 'refused', reason: 'stale_not_modified' });
+    } finally {
+      proxy.mode = 'pass';
+    }
+    // An honest path again: a full, signed answer, valid for a while.
+    expect(await runner().cycle()).toMatchObject({ outcome: 'offer' });
+    expect(proxy.checkInEtags.at(-1)).toBeUndefined();
+    expect(Date.parse(stateDir.readState().lastExpires!)).toBeGreaterThan(Date.now());
   });
 
   it('uninstalls what an uninstall approval names and reports it uninstalled', async () => {

@@ -27,7 +27,8 @@ interface Running {
 async function startLocal(dataDir: string, port: number): Promise<Running> {
   const env: NodeJS.ProcessEnv = { ...process.env, PATCHGATE_DATA_DIR: dataDir, PORT: String(port), PATCHGATE_SAMPLE_FEED: 'false', LOG_LEVEL: 'warn' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'PATCHGATE_ADMIN_PASSWORD', 'PATCHGATE_ADMIN_USER']) delete env[name];
-  const child = spawn(process.execPath, ['dist/src/local.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, as a shell gives a foreground job: Ctrl-C signals that whole group.
+  const child = spawn(process.execPath, ['dist/src/local.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -52,7 +53,8 @@ async function interruptAndWait(running: Running): Promise<{ code: number | null
   const descendants = descendantPids(running.child.pid!);
   expect(descendants.length).toBeGreaterThanOrEqual(2); // at least PostgreSQL and Redis
   const exited = new Promise<number | null>((done) => running.child.on('exit', (code) => done(code)));
-  running.child.kill('SIGINT');
+  // What a terminal does on Ctrl-C: SIGINT to every process of the foreground process group.
+  process.kill(-running.child.pid!, 'SIGINT');
   const code = await exited;
   return { code, orphans: descendants.filter(isAlive) };
 }
@@ -79,6 +81,8 @@ describe('local mode (npm start)', () => {
     const stopped = await interruptAndWait(first);
     expect(stopped.code).toBe(0);
     expect(stopped.orphans).toEqual([]);
+    expect(first.output()).toContain('stopped.');
+    expect(first.output()).not.toMatch(/ECONNREFUSED|Stream isn't writeable|again: exiting now/);
 
     const second = await startLocal(dataDir, port);
     expect(second.output()).not.toContain('Password (shown once)');
@@ -86,6 +90,7 @@ describe('local mode (npm start)', () => {
     const stoppedAgain = await interruptAndWait(second);
     expect(stoppedAgain.code).toBe(0);
     expect(stoppedAgain.orphans).toEqual([]);
+    expect(second.output()).not.toMatch(/ECONNREFUSED|Stream isn't writeable|again: exiting now/);
   }, 240_000);
 
   it('refuses a bad configuration value and names the variable', () => {

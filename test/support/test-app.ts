@@ -54,6 +54,9 @@ export async function createTestEnvironment(extraEnv: Record<string, string> = {
     // test/e2e/content*.e2e-spec.ts choose a storing mode. Stored files go under the run's data dir.
     PATCHGATE_CONTENT_MODE: 'none',
     PATCHGATE_CONTENT_DIR: join(process.env.PATCHGATE_TEST_DATA_DIR ?? tmpdir(), `${name}-content`),
+    // Closed by default outside local mode; the tests read both (test/e2e/deployment-defaults checks the defaults).
+    PATCHGATE_METRICS_OPEN: 'true',
+    PATCHGATE_API_DOCS: 'true',
     ...extraEnv,
   };
   return { databaseUrl: env.DATABASE_URL, redisUrl, redisPrefix: name, env };

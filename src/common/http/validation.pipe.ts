@@ -1,5 +1,7 @@
 import { ArgumentMetadata, BadRequestException, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
+import { ValidatorOptions } from 'class-validator';
+import { oversizedStrings } from '../validation/string-caps';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((error) => {
@@ -32,6 +34,12 @@ class ContractValidationPipe extends ValidationPipe {
       this.emptyPasses.set(metatype, passes);
     }
     return passes ? plainToInstance(metatype, {}, this.transformOptions) : super.transform(value, metadata);
+  }
+
+  /** Every string is length-capped before any rule (and so any regex) sees it (string-caps.ts). */
+  protected override validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> | ValidationError[] {
+    const oversized = oversizedStrings(object);
+    return oversized.length ? oversized : super.validate(object, validatorOptions);
   }
 }
 

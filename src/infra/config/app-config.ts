@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, Environment, parseEnvironment } from './environment';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 /**
  * The validated, defaulted configuration every module reads. Built once at start; the process
@@ -33,15 +34,31 @@ export class AppConfig {
    * the public base URL of offered file links (null: the check-in request's own host), and the
    * download queue's concurrency, attempts and first retry delay.
    */
-  readonly content: { initialMode: 'none' | 'on_approval' | 'all'; dir: string; publicUrl: string | null; concurrency: number; attempts: number; retryDelayMs: number };
+  readonly content: {
+    initialMode: 'none' | 'on_approval' | 'all';
+    dir: string;
+    publicUrl: string | null;
+    concurrency: number;
+    attempts: number;
+    retryDelayMs: number;
+    /** one download attempt, start to last byte */
+    downloadTimeoutMs: number;
+    /** a file declared larger is not downloaded at all */
+    maxFileBytes: number;
+  };
   /** Bearer token GET /metrics requires; null: /metrics is open (bind or firewall it). */
   readonly metricsToken: string | null;
+  /** /metrics without a token: only when asked (PATCHGATE_METRICS_OPEN) or in local mode. */
+  readonly metricsOpen: boolean;
+  /** /api/docs and /api/docs-json: only when asked (PATCHGATE_API_DOCS) or in local mode. */
+  readonly apiDocs: boolean;
   /** True when the process started its own PostgreSQL and Redis (local mode). */
   readonly localMode: boolean;
   /** Browser origins allowed by CORS; empty (the default): CORS stays off. */
   readonly corsOrigins: string[];
   /** Behind a reverse proxy: take the client IP from X-Forwarded-For (login limits and audit use it). */
-  readonly trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count or trusted proxy addresses (trust-proxy.ts). */
+  readonly trustProxy: TrustProxy;
   /** HTTP server time limits: a whole request (headers and body), and an idle keep-alive connection. */
   readonly http: { requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /**
@@ -91,11 +108,15 @@ export class AppConfig {
       concurrency: env.PATCHGATE_CONTENT_CONCURRENCY ?? 4,
       attempts: env.PATCHGATE_CONTENT_ATTEMPTS ?? 5,
       retryDelayMs: env.PATCHGATE_CONTENT_RETRY_DELAY_MS ?? 5000,
+      downloadTimeoutMs: env.PATCHGATE_CONTENT_DOWNLOAD_TIMEOUT_MS ?? 3_600_000,
+      maxFileBytes: env.PATCHGATE_CONTENT_MAX_FILE_BYTES ?? 16 * 1024 ** 3,
     };
     this.metricsToken = env.PATCHGATE_METRICS_TOKEN ?? null;
+    this.metricsOpen = env.PATCHGATE_METRICS_OPEN ?? localMode;
+    this.apiDocs = env.PATCHGATE_API_DOCS ?? localMode;
     this.localMode = localMode;
     this.corsOrigins = (env.PATCHGATE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-    this.trustProxy = env.PATCHGATE_TRUST_PROXY ?? false;
+    this.trustProxy = parseTrustProxy(env.PATCHGATE_TRUST_PROXY) ?? false;
     this.http = {
       requestTimeoutMs: env.PATCHGATE_REQUEST_TIMEOUT_MS ?? 30_000,
       keepAliveTimeoutMs: env.PATCHGATE_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppConfig } from './app-config';
 import { ConfigurationError, parseEnvironment } from './environment';
 
 const base = {
   DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
   REDIS_URL: 'redis://127.0.0.1:6379',
-  JWT_SECRET: 'x'.repeat(32),
+  JWT_SECRET: 'q7Vd2LmX9sKp4TzR8wNc3HbJ6yFg1UeA',
 };
 
 describe(AppConfig.name, () => {
@@ -27,7 +30,7 @@ describe(AppConfig.name, () => {
 
   it('stores content on approval by default, under the data dir, with links on the request host', () => {
     const config = AppConfig.fromEnvironment({ ...base, PATCHGATE_DATA_DIR: '/var/lib/patchgate', PATCHGATE_PUBLIC_URL: '' });
-    expect(config.content).toEqual({ initialMode: 'on_approval', dir: '/var/lib/patchgate/content', publicUrl: null, concurrency: 4, attempts: 5, retryDelayMs: 5000 });
+    expect(config.content).toEqual({ initialMode: 'on_approval', dir: '/var/lib/patchgate/content', publicUrl: null, concurrency: 4, attempts: 5, retryDelayMs: 5000, downloadTimeoutMs: 3_600_000, maxFileBytes: 16 * 1024 ** 3 });
     expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_PUBLIC_URL: 'https://pg.example.com/' }).content.publicUrl).toBe('https://pg.example.com');
   });
 
@@ -41,6 +44,10 @@ describe(AppConfig.name, () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['JWT_SECRET', 'short'],
+    ['JWT_SECRET', 'change-me-to-at-least-32-random-characters'],
+    ['JWT_SECRET', 'x'.repeat(64)],
+    ['JWT_SECRET', 'abababababababababababababababababababab'],
+    ['PATCHGATE_METRICS_OPEN', 'perhaps'],
     ['PATCHGATE_SAMPLE_FEED', 'maybe'],
     ['PATCHGATE_METRICS_TOKEN', 'too-short'],
     ['LOG_LEVEL', 'loud'],
@@ -74,6 +81,25 @@ describe(AppConfig.name, () => {
   it('defaults rate limits that an agent polling every minute, with retries, stays far below', () => {
     const { rateLimits } = AppConfig.fromEnvironment({ ...base });
     expect(rateLimits).toEqual({ loginFailuresPerUser: 5, loginFailuresPerIp: 50, loginLockSeconds: 900, computerPerMinute: 600, apiTokenPerMinute: 1200 });
+  });
+
+  it('refuses the placeholder JWT_SECRET of config/example.env, and takes generated ones', () => {
+    const example = readFileSync(join(__dirname, '../../../config/example.env'), 'utf8');
+    const placeholder = /^JWT_SECRET=(.*)$/m.exec(example)![1];
+    expect(() => parseEnvironment({ ...base, JWT_SECRET: placeholder })).toThrow(/JWT_SECRET looks like a placeholder/);
+    for (let i = 0; i < 200; i++) {
+      expect(() => parseEnvironment({ ...base, JWT_SECRET: randomBytes(16).toString('hex') })).not.toThrow();
+      expect(() => parseEnvironment({ ...base, JWT_SECRET: randomBytes(48).toString('base64url') })).not.toThrow();
+    }
+  });
+
+  it('closes /metrics (without a token) and /api/docs outside local mode unless asked; opens them in local mode', () => {
+    const production = AppConfig.fromEnvironment({ ...base });
+    expect([production.metricsOpen, production.apiDocs]).toEqual([false, false]);
+    const opened = AppConfig.fromEnvironment({ ...base, PATCHGATE_METRICS_OPEN: 'true', PATCHGATE_API_DOCS: 'true' });
+    expect([opened.metricsOpen, opened.apiDocs]).toEqual([true, true]);
+    const local = AppConfig.fromEnvironment({ ...base, PATCHGATE_LOCAL_MODE: '1' });
+    expect([local.metricsOpen, local.apiDocs]).toEqual([true, true]);
   });
 
   it('requires JWT_SECRET outside local mode', () => {

@@ -10,8 +10,11 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { isStrongSecret } from './secret-strength';
+import { parseTrustProxy } from './trust-proxy';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
@@ -51,6 +54,9 @@ export class Environment {
   PATCHGATE_ADMIN_PASSWORD?: string;
 
   @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @ValidateBy({ name: 'strongSecret', validator: { validate: isStrongSecret } }, {
+    message: 'JWT_SECRET looks like a placeholder or has too little entropy: generate one, e.g. `openssl rand -base64 48`',
+  })
   JWT_SECRET?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(60) @Max(86400)
@@ -105,17 +111,32 @@ export class Environment {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
   PATCHGATE_CONTENT_RETRY_DELAY_MS?: number;
 
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(86_400_000)
+  PATCHGATE_CONTENT_DOWNLOAD_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  PATCHGATE_CONTENT_MAX_FILE_BYTES?: number;
+
   @IsOptional() @IsString()
   @MinLength(16, { message: 'PATCHGATE_METRICS_TOKEN must be at least 16 characters' }) @MaxLength(256)
   PATCHGATE_METRICS_TOKEN?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_METRICS_OPEN?: boolean;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_API_DOCS?: boolean;
 
   @IsOptional() @Matches(/^\s*https?:\/\/[^,\s]+(\s*,\s*https?:\/\/[^,\s]+)*\s*$/, {
     message: 'PATCHGATE_CORS_ORIGINS must be a comma-separated list of http(s):// origins',
   })
   PATCHGATE_CORS_ORIGINS?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
-  PATCHGATE_TRUST_PROXY?: boolean;
+  @IsOptional() @IsString()
+  @ValidateBy({ name: 'trustProxy', validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined } }, {
+    message: 'PATCHGATE_TRUST_PROXY must be false, a hop count 1-10 (true: 1), or a comma-separated list of proxy addresses or CIDRs',
+  })
+  PATCHGATE_TRUST_PROXY?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(600_000)
   PATCHGATE_REQUEST_TIMEOUT_MS?: number;
@@ -166,9 +187,9 @@ const ENVIRONMENT_KEYS = new Set([
   'PATCHGATE_ADMIN_PASSWORD', 'JWT_SECRET', 'JWT_EXPIRES_IN_SECONDS', 'PATCHGATE_SAMPLE_FEED', 'LOG_LEVEL',
   'PATCHGATE_REDIS_PREFIX', 'PATCHGATE_RUN_MIGRATIONS',
   'PATCHGATE_SYNC_HTTP_TIMEOUT_MS', 'PATCHGATE_SYNC_HTTP_ATTEMPTS', 'PATCHGATE_SYNC_RETRY_DELAY_MS', 'PATCHGATE_SYNC_MAX_PAGE_BYTES', 'PATCHGATE_STATUS_HISTORY_DAYS',
-  'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS', 'PATCHGATE_METRICS_TOKEN',
+  'PATCHGATE_AUDIT_EVENT_RETENTION_DAYS', 'PATCHGATE_METRICS_TOKEN', 'PATCHGATE_METRICS_OPEN', 'PATCHGATE_API_DOCS',
   'PATCHGATE_CONTENT_MODE', 'PATCHGATE_CONTENT_DIR', 'PATCHGATE_PUBLIC_URL', 'PATCHGATE_CONTENT_CONCURRENCY', 'PATCHGATE_CONTENT_ATTEMPTS',
-  'PATCHGATE_CONTENT_RETRY_DELAY_MS',
+  'PATCHGATE_CONTENT_RETRY_DELAY_MS', 'PATCHGATE_CONTENT_DOWNLOAD_TIMEOUT_MS', 'PATCHGATE_CONTENT_MAX_FILE_BYTES',
   'PATCHGATE_CORS_ORIGINS', 'PATCHGATE_TRUST_PROXY', 'PATCHGATE_REQUEST_TIMEOUT_MS',
   'PATCHGATE_KEEP_ALIVE_TIMEOUT_MS', 'PATCHGATE_LOGIN_MAX_FAILURES_PER_USER', 'PATCHGATE_LOGIN_MAX_FAILURES_PER_IP',
   'PATCHGATE_LOGIN_LOCK_SECONDS', 'PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE', 'PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE',

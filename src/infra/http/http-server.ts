@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication, RouteConfig } from '@nestjs/pla
 import { FastifyInstance, RouteOptions } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
+import { fastifyTrustProxy } from '../config/trust-proxy';
 import { requestIdFor } from '../logging/logging.module';
 
 /** Largest request body the admin API accepts (413 beyond it); routes may lower it with @BodyLimit. */
@@ -42,7 +43,7 @@ const API_CSP = { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: ADMIN_BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId: requestIdFor,
     // A client must send its whole request (headers and body) within this; a slow-loris is cut off.
     requestTimeout: config.http.requestTimeoutMs,

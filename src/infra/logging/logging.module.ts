@@ -3,6 +3,7 @@ import { IncomingMessage } from 'node:http';
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { serializeError } from './error-serializer';
 
 /** Paths pino must never print: credentials in headers and bodies. */
 export const REDACTED_PATHS = [
@@ -10,10 +11,20 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   '*.password',
+  '*.currentPassword',
   '*.token',
   '*.accessToken',
   '*.enrollmentKey',
 ];
+
+/**
+ * Requests as method, URL and id only; errors without the values a database error carries
+ * (bound parameters, the detail that quotes a row: error-serializer.ts).
+ */
+export const LOG_SERIALIZERS = {
+  req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+  err: serializeError,
+};
 
 const REQUEST_ID = /^[a-zA-Z0-9._-]{1,128}$/;
 
@@ -50,9 +61,7 @@ export const requestIdFor = (req: IncomingMessage): string => {
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           genReqId: requestIdFor,
           customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-          },
+          serializers: LOG_SERIALIZERS,
         },
       }),
     }),

@@ -26,7 +26,7 @@ export class RateLimits {
   private readonly loginByUser: RateLimiterRedis;
   private readonly loginByIp: RateLimiterRedis;
 
-  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+  constructor(@Inject(REDIS) private readonly redis: Redis, config: AppConfig) {
     const limiter = (name: string, points: number, duration: number, inMemoryBlock: boolean) =>
       new RateLimiterRedis({
         storeClient: redis,
@@ -55,24 +55,50 @@ export class RateLimits {
     }
   }
 
-  /** Before a password is checked: refuses a username or an IP that failed too often lately. */
-  async assertLoginAllowed(username: string, ip: string | null): Promise<void> {
-    const [byUser, byIp] = await Promise.all([this.loginByUser.get(loginKey(username)), ip ? this.loginByIp.get(ip) : null]);
-    const locked = [byUser, byIp].filter((r): r is RateLimiterRes => r !== null && r.remainingPoints === 0);
-    if (locked.length) {
-      throw new TooManyRequestsError('too many failed logins; try again later', Math.max(...locked.map((r) => r.msBeforeNext)));
-    }
+  /**
+   * Counts a login attempt against the username and the client IP **before** the password is
+   * checked: each count is one atomic increment in Redis, so of any number of parallel attempts
+   * only as many as the limit allows get their password checked; the rest are refused with 429.
+   * An attempt that is refused or does not get to a verdict takes its counts back.
+   */
+  async countLoginAttempt(username: string, ip: string | null): Promise<void> {
+    const counted = await Promise.allSettled([this.loginByUser.consume(loginKey(username)), ip ? this.loginByIp.consume(ip) : Promise.resolve(null)]);
+    const refused = counted.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (!refused.length) return;
+    await Promise.all([
+      counted[0].status === 'fulfilled' && this.uncount(this.loginByUser, loginKey(username)),
+      ip && counted[1].status === 'fulfilled' && this.uncount(this.loginByIp, ip),
+    ]);
+    const limited = refused.filter((reason): reason is RateLimiterRes => reason instanceof RateLimiterRes);
+    if (limited.length < refused.length) throw refusal(refused.find((reason) => !(reason instanceof RateLimiterRes)), '');
+    throw new TooManyRequestsError('too many failed logins; try again later', Math.max(...limited.map((r) => r.msBeforeNext)));
   }
 
-  async recordLoginFailure(username: string, ip: string | null): Promise<void> {
-    await Promise.all([this.loginByUser.penalty(loginKey(username)), ip ? this.loginByIp.penalty(ip) : null]);
+  /** A success does not count: clears the username's failures and takes back the IP's count. */
+  async loginSucceeded(username: string, ip: string | null): Promise<void> {
+    await Promise.all([this.loginByUser.delete(loginKey(username)), ip && this.uncount(this.loginByIp, ip)]);
   }
 
-  /** A success does not count, and clears the username's failures (not the IP's). */
-  async recordLoginSuccess(username: string): Promise<void> {
-    await this.loginByUser.delete(loginKey(username));
+  /** The attempt ended without a verdict (hashing busy, a dependency failed): it does not count. */
+  async loginUndecided(username: string, ip: string | null): Promise<void> {
+    await Promise.all([this.uncount(this.loginByUser, loginKey(username)), ip && this.uncount(this.loginByIp, ip)]);
+  }
+
+  /**
+   * Takes one count back, atomically, and only from a window that still exists: the library's
+   * reward() would start a new window at -1 when the old one ended meanwhile, handing out a free
+   * try. A window whose count drops to 0 is closed, so windows still open at the first failure.
+   */
+  private async uncount(limiter: RateLimiterRedis, key: string): Promise<void> {
+    await this.redis.eval(UNCOUNT_SCRIPT, 1, limiter.getKey(key));
   }
 }
+
+const UNCOUNT_SCRIPT = `
+local left = (tonumber(redis.call('get', KEYS[1]) or '0') or 0) - 1
+if left > 0 then return redis.call('decr', KEYS[1]) end
+redis.call('del', KEYS[1])
+return 0`;
 
 const loginKey = (username: string) => username.toLowerCase();
 

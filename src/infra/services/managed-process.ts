@@ -16,7 +16,8 @@ export interface ManagedProcessOptions {
 }
 
 /**
- * A long-running server started as a direct child (so our signals reach the real server PID),
+ * A long-running server started as a direct child (so our signals reach the real server PID) in its
+ * own process group,
  * with its output kept in a bounded tail and its exit observable as a promise.
  */
 export class ManagedProcess {
@@ -37,7 +38,11 @@ export class ManagedProcess {
       env: options.env,
       uid: options.uid,
       gid: options.gid,
-      // Not detached: a Ctrl-C in the terminal then reaches the servers too and shuts them down cleanly.
+      // Detached (its own session and process group): a Ctrl-C in the terminal signals the whole
+      // foreground process group, and the servers must outlive it until the app has drained, or the
+      // app's Redis and PostgreSQL clients fail mid-shutdown. Our stop() (and the exit hooks of
+      // process-exit-hook.ts) stop them instead.
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.pid = this.child.pid;

@@ -66,12 +66,25 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
   private async download(job: Job<DownloadContentJob>): Promise<void> {
     const file = await this.files.findFile(job.data.sha256);
     if (!file || file.status !== 'pending') return;
+    const { maxFileBytes, downloadTimeoutMs } = this.config.content;
+    if (file.size > maxFileBytes) {
+      // Not even started: a declared size is the upstream's word, and disks are finite.
+      this.logger.warn(`content: ${file.sha256} from ${file.url} declares ${file.size} bytes, above the limit of ${maxFileBytes}`);
+      await this.failures.add();
+      await this.files.markFailed(file.sha256, `declared size ${file.size} bytes is above PATCHGATE_CONTENT_MAX_FILE_BYTES (${maxFileBytes})`, true);
+      return;
+    }
+    // One attempt gets this long from its first request to its last byte; a trickling upstream
+    // cannot hold a download slot forever (the next attempt resumes where this one stopped).
+    const deadline = AbortSignal.timeout(downloadTimeoutMs);
+    const signal = AbortSignal.any([this.shutdown.signal, deadline]);
     try {
       if (!(await this.storage.has(file.sha256))) {
-        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, this.shutdown.signal));
+        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, signal));
       }
-    } catch (error) {
-      if (this.shutdown.signal.aborted) throw error;
+    } catch (caught) {
+      if (this.shutdown.signal.aborted) throw caught;
+      const error = deadline.aborted ? new Error(`not complete within ${downloadTimeoutMs} ms (PATCHGATE_CONTENT_DOWNLOAD_TIMEOUT_MS)`) : caught;
       const reason = (error as Error).message;
       const wrongBytes = error instanceof ContentVerificationError;
       await this.failures.add();

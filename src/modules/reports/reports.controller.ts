@@ -2,6 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/access.decorators';
 import { ALL_ROLES } from '../../common/auth/role';
+import { ParseUpdateIdPipe } from '../catalog/update-id.pipe';
 import { ComputerReportDto, GroupReportDto, UpdateReportDto, UpdateReportQueryDto } from './dto/report.dto';
 import { ReportsService } from './reports.service';
 
@@ -13,7 +14,7 @@ export class ReportsController {
 
   @Get('updates/:updateId')
   @ApiNotFoundResponse()
-  update(@Param('updateId', new ParseUUIDPipe()) updateId: string, @Query() query: UpdateReportQueryDto): Promise<UpdateReportDto> {
+  update(@Param('updateId', ParseUpdateIdPipe) updateId: string, @Query() query: UpdateReportQueryDto): Promise<UpdateReportDto> {
     return this.reports.updateReport(updateId, query.groupId);
   }
 

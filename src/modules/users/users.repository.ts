@@ -22,6 +22,35 @@ export class UsersRepository {
       .getOne();
   }
 
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  /**
+   * Applies `change` to the user in a transaction that holds the user-admin lock, so two admins
+   * demoting or disabling each other at once cannot leave no enabled admin; `change` sees the
+   * number of enabled admins.
+   */
+  changeLocked<T>(change: (manager: EntityManager, enabledAdmins: number) => Promise<T>): Promise<T> {
+    return this.users.manager.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK_KEY]);
+      const [{ admins }] = await manager.query(`SELECT count(*)::int AS admins FROM users WHERE role = 'admin' AND disabled_at IS NULL`);
+      return change(manager, admins as number);
+    });
+  }
+
+  async update(id: string, change: { role?: Role; disabled?: boolean }, manager: EntityManager): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (change.role) set.role = change.role;
+    if (change.disabled === true) set.disabledAt = () => 'COALESCE(disabled_at, now())';
+    if (change.disabled === false) set.disabledAt = null;
+    if (Object.keys(set).length) await manager.createQueryBuilder().update(UserEntity).set(set).where('id = :id', { id }).execute();
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.users.createQueryBuilder().update().set({ passwordHash, passwordChangedAt: () => 'now()' }).where('id = :id', { id }).execute();
+  }
+
   listPage(limit: number, afterUsername?: string): Promise<UserEntity[]> {
     const query = this.users.createQueryBuilder('u').orderBy('u.username', 'ASC').take(limit);
     if (afterUsername) query.where('u.username > :after', { after: afterUsername });

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
-import { Role } from '../../common/auth/role';
-import { ConflictError } from '../../common/errors/domain-error';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Principal, Role } from '../../common/auth/role';
+import { ConflictError, DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
 import { AppConfig } from '../../infra/config/app-config';
-import { hashPassword } from './password-hasher';
-import { CreateUserDto, UserDto } from './dto/create-user.dto';
+import { RateLimits } from '../../infra/rate-limit/rate-limits.service';
+import { RequestOrigin } from '../audit/events/audit-event';
+import { hashPassword, verifyPassword } from './password-hasher';
+import { ChangeOwnPasswordDto, CreateUserDto, UpdateUserDto, UserDto } from './dto/create-user.dto';
 import { UserEntity } from './entities/user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -20,6 +22,7 @@ const toDto = (user: UserEntity): UserDto => ({
   username: user.username,
   role: user.role,
   createdAt: user.createdAt.toISOString(),
+  disabledAt: user.disabledAt?.toISOString() ?? null,
 });
 
 @Injectable()
@@ -29,6 +32,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly config: AppConfig,
+    private readonly limits: RateLimits,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserDto> {
@@ -43,6 +47,49 @@ export class UsersService {
     const [after] = (decodeCursor(cursor, 1) ?? []) as string[];
     const rows = await this.users.listPage(limit + 1, after);
     return toPage(rows, limit, toDto, (u) => [u.username]);
+  }
+
+  /**
+   * Changes a user's role or enables/disables them. The last enabled admin can be neither demoted
+   * nor disabled (409), so the server always keeps someone who can manage it.
+   */
+  async update(id: string, dto: UpdateUserDto): Promise<UserDto> {
+    await this.users.changeLocked(async (manager, enabledAdmins) => {
+      const user = await manager.findOneBy(UserEntity, { id });
+      if (!user) throw new NotFoundError('user', id);
+      const losesAdmin = user.role === Role.Admin && !user.disabledAt && ((dto.role !== undefined && dto.role !== Role.Admin) || dto.disabled === true);
+      if (losesAdmin && enabledAdmins <= 1) throw new ConflictError('last_admin', 'the last enabled admin can be neither demoted nor disabled');
+      await this.users.update(id, dto, manager);
+    });
+    return toDto((await this.users.findById(id))!);
+  }
+
+  /** An admin sets a user's password; the user's sessions end. */
+  async setPassword(id: string, password: string): Promise<void> {
+    if (!(await this.users.findById(id))) throw new NotFoundError('user', id);
+    await this.users.setPassword(id, await hashPassword(password));
+  }
+
+  /**
+   * A user changes their own password, proving the current one. Wrong guesses count against the
+   * login limits (a stolen session cannot be used to guess the password), and sessions end.
+   */
+  async changeOwnPassword(principal: Principal, dto: ChangeOwnPasswordDto, origin?: RequestOrigin): Promise<void> {
+    if (principal.kind !== 'user') throw new DomainError('not_a_user', HttpStatus.FORBIDDEN, 'API tokens have no password');
+    const user = await this.users.findActiveById(principal.id);
+    if (!user) throw new NotFoundError('user', principal.id);
+    const ip = origin?.clientIp ?? null;
+    await this.limits.countLoginAttempt(user.username, ip);
+    let valid: boolean;
+    try {
+      valid = await verifyPassword(dto.currentPassword, user.passwordHash);
+    } catch (error) {
+      await this.limits.loginUndecided(user.username, ip).catch(() => undefined);
+      throw error;
+    }
+    if (!valid) throw new DomainError('wrong_password', HttpStatus.FORBIDDEN, 'the current password is wrong');
+    await this.limits.loginSucceeded(user.username, ip);
+    await this.users.setPassword(user.id, await hashPassword(dto.password));
   }
 
   /** Makes the first admin when no user exists (never otherwise), from config or a generated password. */

@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
 import { CLASSIFICATIONS, Classification, SEVERITIES, Severity } from '../../catalog/update-revision';
-import { IsPlainText } from './text.validators';
+import { IsPlainText } from '../../../common/validation/text.validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -4,14 +4,15 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsStr
 import { PageQueryDto } from '../../../common/pagination/page';
 import { CONTENT_STATES, ContentState } from '../../content/content-mode';
 import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../../approval-log/approval-decision';
-import { IsPlainText, IsTimestamp } from './text.validators';
+import { IsPlainText, IsTimestamp } from '../../../common/validation/text.validators';
 import { ApprovalLogEntryDto } from '../../approval-log/dto/approval-log-entry.dto';
+import { IsUpdateId } from '../../../common/validation/is-update-id';
 
 export const MAX_BULK_ITEMS = 1000;
 
 export class SetApprovalDto {
   @ApiProperty()
-  @IsUUID()
+  @IsUpdateId()
   updateId: string;
 
   @ApiProperty()
@@ -46,7 +47,7 @@ export class BulkApprovalsDto {
 
 export class ListApprovalsQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsUUID()
+  @IsOptional() @IsUpdateId()
   updateId?: string;
 
   @ApiPropertyOptional()

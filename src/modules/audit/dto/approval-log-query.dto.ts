@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
-import { IsTimestamp } from '../../approvals/dto/text.validators';
+import { IsTimestamp } from '../../../common/validation/text.validators';
 import { ApprovalLogEntryDto } from '../../approval-log/dto/approval-log-entry.dto';
 import { EXPORT_FORMATS, ExportFormat } from '../export/export-format';
+import { IsUpdateId } from '../../../common/validation/is-update-id';
 
 export class ApprovalLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsUUID()
+  @IsOptional() @IsUpdateId()
   updateId?: string;
 
   @ApiPropertyOptional()

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
-import { IsTimestamp } from '../../approvals/dto/text.validators';
+import { IsTimestamp } from '../../../common/validation/text.validators';
 import { SYNC_RUN_STATUSES, SyncRunStatus } from '../../catalog/sync/entities/sync-run.entity';
 import { AUDIT_ACTOR_TYPES, AUDIT_RESULTS, AuditResult } from '../events/audit-event';
 import { EXPORT_FORMATS, ExportFormat } from '../export/export-format';

@@ -24,4 +24,8 @@ export class ApiTokenEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** null: never expires (only when asked for explicitly) */
+  @Column({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
 }

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../../../common/validation/is-update-id';
 /**
  * The checks a consumer applies to a feed (docs/upstream-feed.md, "Validation"): a page that
  * breaks them fails the sync; an item that breaks them is skipped and recorded. The one copy of
@@ -19,7 +20,6 @@ import {
   UpdateState,
 } from '../update-revision';
 
-export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 export const KB_PATTERN = /^KB[0-9]+$/;
 export const CVE_PATTERN = /^CVE-[0-9]{4}-[0-9]{4,}$/;

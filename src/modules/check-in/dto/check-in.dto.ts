@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CheckInRequest, InstalledUpdate, Inventory } from '../../../contracts/client-protocol';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsUpdateId } from '../../../common/validation/is-update-id';
 
 /** The check-in request of src/contracts/client-protocol.ts, validated. */
 export class InstalledUpdateDto implements InstalledUpdate {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() updateId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUpdateId() updateId: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2_147_483_647) revision: number;
 }
 

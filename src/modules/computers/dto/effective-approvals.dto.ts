@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { APPROVAL_STATUSES, ApprovalStatus, Decision, DECISIONS } from '../../approval-log/approval-decision';
+import { IsUpdateId } from '../../../common/validation/is-update-id';
 
 export class EffectiveApprovalsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only this update' })
-  @IsOptional() @IsUUID()
+  @IsOptional() @IsUpdateId()
   updateId?: string;
 }
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RegisterRequest, RegisterResponse, ServerPublicKey } from '../../../contracts/client-protocol';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsPlainText } from '../../approvals/dto/text.validators';
+import { IsPlainText } from '../../../common/validation/text.validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

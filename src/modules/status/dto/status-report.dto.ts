@@ -8,7 +8,6 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -18,13 +17,14 @@ import {
 } from 'class-validator';
 import type { StatusEvent, StatusReport, StatusReportAnswer } from '../../../contracts/client-protocol';
 import { REPORTED_STATES, ReportedState } from '../install-state';
+import { IsUpdateId } from '../../../common/validation/is-update-id';
 
 export const MAX_EVENTS_PER_REPORT = 1000;
 
 /** POST /client/v1/status of src/contracts/client-protocol.ts, validated. */
 export class StatusEventDto implements StatusEvent {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUpdateId()
   updateId: string;
 
   @ApiProperty({ minimum: 1 })

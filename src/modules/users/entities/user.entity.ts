@@ -20,4 +20,8 @@ export class UserEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
+
+  /** Sessions (JWTs) issued before this are no longer accepted. */
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordChangedAt: Date | null;
 }

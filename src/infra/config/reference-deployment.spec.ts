@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../..');
+const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+const exampleEnv = readFileSync(join(ROOT, 'config/example.env'), 'utf8');
+
+/** The lines of one top-level service of docker-compose.yml. */
+function service(name: string): string {
+  const start = compose.indexOf(`\n  ${name}:\n`);
+  expect(start).toBeGreaterThan(0);
+  const next = compose.slice(start + 1).search(/\n {2}[a-z-]+:\n|\n[a-z]/);
+  return compose.slice(start, next < 0 ? undefined : start + 1 + next);
+}
+
+describe('the reference deployment (docker-compose.yml, config/example.env)', () => {
+  it('runs Redis with a password from the environment, and the app connects with it', () => {
+    expect(service('redis')).toMatch(/"--requirepass", "\$\{REDIS_PASSWORD:\?[^}]*\}"/);
+    expect(service('redis')).toMatch(/REDISCLI_AUTH: \$\{REDIS_PASSWORD/);
+    expect(compose).toMatch(/REDIS_URL: redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379/);
+    expect(exampleEnv).toMatch(/^REDIS_PASSWORD=/m);
+  });
+
+  it('keeps /metrics and /api/docs closed unless the operator opens them', () => {
+    expect(compose).toMatch(/PATCHGATE_METRICS_OPEN: \$\{PATCHGATE_METRICS_OPEN:-false\}/);
+    expect(compose).toMatch(/PATCHGATE_API_DOCS: \$\{PATCHGATE_API_DOCS:-false\}/);
+    expect(exampleEnv).toMatch(/^PATCHGATE_METRICS_OPEN=false$/m);
+    expect(exampleEnv).toMatch(/^PATCHGATE_API_DOCS=false$/m);
+  });
+});
