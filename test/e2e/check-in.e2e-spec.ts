@@ -1,3 +1,4 @@
+import { LastSeenRecorder } from '../../src/modules/check-in/last-seen.recorder';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { KEY_ID_HEADER, SIGNATURE_HEADER, SignedOffer } from '../../src/contracts/client-protocol';
@@ -122,6 +123,12 @@ describe('check-in: the whole loop, signed and cached', () => {
     const count = () => acquired++;
     // One round first, so the token and context caches are warm, as they are for a fleet.
     expect((await checkIn(pc.token, {}, lastEtag)).status).toBe(304);
+    // Last contact is stored by the recorder's own timer, one UPDATE for many computers every few
+    // seconds, not by the request: held while counting, so a tick on a slow machine is not counted.
+    const recorder = app.app.get(LastSeenRecorder);
+    const countingFrom = Date.now();
+    const flush = recorder.flush;
+    recorder.flush = async () => undefined;
     pool.on('acquire', count);
     try {
       for (let i = 0; i < 10; i++) {
@@ -131,8 +138,13 @@ describe('check-in: the whole loop, signed and cached', () => {
       }
     } finally {
       pool.off('acquire', count);
+      recorder.flush = flush;
     }
     expect(acquired).toBe(0);
+    // The requests were still noted: the next flush stores this computer's contact.
+    await recorder.flush();
+    const [row] = await app.db.query('SELECT last_seen_at FROM computers WHERE id = $1', [pc.computerId]);
+    expect(new Date(row.last_seen_at).getTime()).toBeGreaterThanOrEqual(countingFrom - 1000);
   });
 
   it('answers 200 again after an approval change, also one made through another API instance', async () => {
