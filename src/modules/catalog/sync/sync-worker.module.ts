@@ -12,6 +12,7 @@ import { SyncRecoveryService } from './sync-recovery.service';
 import { SyncRunLauncher } from './sync-run-launcher.service';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { AptCatalogRepository } from './upstreams/apt/apt-catalog.repository';
 import { upstreamKindProviders } from './upstreams/upstream-kinds';
 import { SyncProcessor } from './sync.processor';
 
@@ -33,5 +34,7 @@ import { SyncProcessor } from './sync.processor';
     SyncRecoveryService,
     ...upstreamKindProviders(),
   ],
+  // The apt upstream's releases and packages, for the APT repositories' publishing.
+  exports: [AptCatalogRepository],
 })
 export class SyncWorkerModule {}

@@ -11,6 +11,7 @@ import { SyncQueue } from './sync-queue';
 import { SyncRecoveryService } from './sync-recovery.service';
 import { SyncRunLauncher } from './sync-run-launcher.service';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { AptCatalogRepository } from './upstreams/apt/apt-catalog.repository';
 import { upstreamKindProviders } from './upstreams/upstream-kinds';
 import { SyncController } from './sync.controller';
 import { SyncService } from './sync.service';
@@ -20,6 +21,7 @@ import { SyncService } from './sync.service';
   imports: [TypeOrmModule.forFeature([SyncRunEntity, SyncConfigEntity]), BullModule.registerQueue({ name: QueueName.Sync })],
   controllers: [SyncController],
   providers: [SyncRunsRepository, SyncConfigRepository, SyncQueue, SyncRunLauncher, SyncService, SyncConfigService, SyncRecoveryService, SampleFeedSetup, ...upstreamKindProviders()],
-  exports: [SampleFeedSetup],
+  // AptCatalogRepository: the apt upstream's releases and packages, for the APT repositories.
+  exports: [SampleFeedSetup, AptCatalogRepository],
 })
 export class SyncModule {}
