@@ -151,7 +151,7 @@ export class SyncRunner {
     counted: Map<string, StateBeforeRun> | null,
   ): Promise<void> {
     if (page.listing) {
-      // Expire what the upstream no longer lists, with its last page (docs/architecture.md, sync flow).
+      // Expire what the upstream no longer lists (UpstreamPage.listing), in the same transaction as its last page.
       const unlisted = await this.writer.loadUnlistedActive(this.dataSource.manager, page.listing.productRoots, page.listing.updateIds);
       for (const item of unlisted) page.valid.push(item);
     }

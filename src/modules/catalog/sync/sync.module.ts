@@ -13,6 +13,7 @@ import { SyncRecoveryService } from './sync-recovery.service';
 import { SyncRunLauncher } from './sync-run-launcher.service';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { AptCatalogRepository } from './upstreams/apt/apt-catalog.repository';
 import { upstreamKindProviders } from './upstreams/upstream-kinds';
 import { SyncService } from './sync.service';
 
@@ -37,6 +38,6 @@ import { SyncService } from './sync.service';
     SyncRunner,
     ...upstreamKindProviders(),
   ],
-  exports: [SyncService, SyncConfigService, SampleFeedSetup, SyncRunsRepository, SyncConfigRepository, SyncQueue, SyncRunLauncher, SyncRunner],
+  exports: [SyncService, SyncConfigService, SampleFeedSetup, SyncRunsRepository, SyncConfigRepository, SyncQueue, SyncRunLauncher, SyncRunner, AptCatalogRepository],
 })
 export class SyncModule {}

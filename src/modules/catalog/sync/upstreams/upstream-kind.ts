@@ -80,7 +80,8 @@ export interface UpstreamConfigInput {
 /**
  * An upstream kind, registered once in `upstream-kinds.ts` (the Vendure-handler shape: a kind
  * declares what it is and builds its reader; the runner owns batching, resumption, counts and
- * expiry). See docs/architecture.md, "Adding an upstream kind".
+ * expiry). Adding a kind: a folder under upstreams/ with its handler, config DTO and reader, and
+ * one registration in upstream-kinds.ts.
  */
 export interface UpstreamKindHandler<Settings = unknown> {
   readonly kind: UpstreamKind;

@@ -17,7 +17,7 @@ export interface UpstreamKindRegistration {
 
 /**
  * Every upstream kind, one registration each. Adding a kind: a folder under `upstreams/` with its
- * handler and config DTO, and one line here (docs/architecture.md, "Adding an upstream kind").
+ * handler and config DTO, and one line here; no migration.
  */
 export const UPSTREAM_KINDS: UpstreamKindRegistration[] = [
   { kind: 'feed', handler: FeedUpstream, configDto: FeedUpstreamConfigDto },
