@@ -152,7 +152,8 @@ describe('rate limits (counted in Redis, shared by API processes)', () => {
   const limits = {
     PATCHGATE_LOGIN_MAX_FAILURES_PER_USER: '3',
     PATCHGATE_LOGIN_MAX_FAILURES_PER_IP: '8',
-    PATCHGATE_LOGIN_LOCK_SECONDS: '3',
+    // Long enough that a slow machine's 9 hashed attempts fit in one window; short enough to wait out.
+    PATCHGATE_LOGIN_LOCK_SECONDS: '8',
     PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '6',
     PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE: '6',
   };
@@ -181,14 +182,14 @@ describe('rate limits (counted in Redis, shared by API processes)', () => {
     expectTooMany(await login(user.username, user.password));
     // Another user is not affected.
     expect((await login(TEST_ADMIN.username, TEST_ADMIN.password)).status).toBe(200);
-    await eventually(() => login(user.username, user.password), (res) => res.status === 200, 10_000, 250);
+    await eventually(() => login(user.username, user.password), (res) => res.status === 200, 20_000, 250);
   });
 
   it('failed logins from one IP across many usernames lock that IP', async () => {
-    await eventually(() => login(TEST_ADMIN.username, TEST_ADMIN.password), (res) => res.status === 200, 10_000, 250);
+    await eventually(() => login(TEST_ADMIN.username, TEST_ADMIN.password), (res) => res.status === 200, 20_000, 250);
     for (let i = 0; i < 8; i++) expectProblem(await login(`nobody-${i}`, 'guess'), 401);
     expectTooMany(await login('nobody-else', 'guess'));
-    await eventually(() => login(TEST_ADMIN.username, TEST_ADMIN.password), (res) => res.status === 200, 10_000, 250);
+    await eventually(() => login(TEST_ADMIN.username, TEST_ADMIN.password), (res) => res.status === 200, 20_000, 250);
   });
 
   it('a flooding computer gets 429 while the other computers are served, on every API process', async () => {
