@@ -1,3 +1,4 @@
+import { UnitOfWork } from '../../../infra/database/unit-of-work';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,7 +115,8 @@ describe(SyncRunner.name, () => {
     const kinds = new UpstreamKindRegistry([new FeedUpstream(fetcher)]);
     const configs = { find: async () => null } as unknown as SyncConfigRepository;
     const offerVersions = { bumpCatalog: async () => void world.events.push('bump catalog version') } as unknown as OfferVersionsService;
-    const runner = new SyncRunner(runs, configs, writer, dataSource, rules as unknown as Queue, offerVersions, kinds, listenersOf(world));
+    // The real unit of work over the fake data source: after-commit actions run after 'commit'.
+    const runner = new SyncRunner(runs, configs, writer, dataSource, new UnitOfWork(dataSource), rules as unknown as Queue, offerVersions, kinds, listenersOf(world));
     return { world, runner, transactionManager };
   }
 

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../../infra/database/unit-of-work';
 import { JobName, QueueName } from '../../../infra/queue/queue-names';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
 import { CATALOG_CHANGE_LISTENERS, CatalogChangeListener } from '../catalog-change.listener';
@@ -49,6 +50,7 @@ export class SyncRunner {
     private readonly configs: SyncConfigRepository,
     private readonly writer: CatalogWriterRepository,
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     @InjectQueue(QueueName.Rules) private readonly rulesQueue: Queue,
     private readonly offerVersions: OfferVersionsService,
     private readonly kinds: UpstreamKindRegistry,
@@ -179,7 +181,7 @@ export class SyncRunner {
       // Nothing to write but the run's record: one statement, a transaction of its own.
       await record(this.dataSource.manager);
     } else {
-      await this.dataSource.transaction(async (manager) => {
+      await this.unitOfWork.run(async ({ manager, afterCommit }) => {
         // `updates` first: revisions reference it.
         await this.writer.upsertCurrentRevisions(manager, plan.currentRevisions);
         await this.writer.expireUpdates(manager, plan.expiredUpdates);
@@ -191,13 +193,15 @@ export class SyncRunner {
         }
         await page.commit?.(manager);
         await record(manager);
+        // After the commit: check-ins then recompute offers from the new catalog (and whatever the
+        // listeners changed in approvals). Before it, a check-in could cache the old catalog as new.
+        afterCommit(() => this.offerVersions.bumpCatalog());
+        if (plan.changes.length) {
+          afterCommit(async () => {
+            for (const listener of this.listeners) await listener.afterCatalogCommit?.(plan.changes);
+          });
+        }
       });
-      // After the commit: check-ins then recompute offers from the new catalog (and whatever the
-      // listeners changed in approvals). Before it, a check-in could cache the old catalog as new.
-      await this.offerVersions.bumpCatalog();
-      if (plan.changes.length) {
-        for (const listener of this.listeners) await listener.afterCatalogCommit?.(plan.changes);
-      }
     }
 
     for (const { updateId, before } of firstSeen) counted?.set(updateId, before);
