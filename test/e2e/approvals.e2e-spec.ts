@@ -436,6 +436,23 @@ describe('the approval log', () => {
     expect((await verify()).ok).toBe(true);
   });
 
+  it('but the trigger does not bind the table\'s owner, which the application is in local mode (as docs/security.md says)', async () => {
+    const appDb = app.app.get(DataSource);
+    const [{ owner, me }] = await appDb.query(`SELECT tableowner AS owner, current_user AS me FROM pg_tables WHERE tablename = 'approval_log'`);
+    expect(owner).toBe(me);
+    // Rolled back: the owner can switch the trigger off and rewrite a row; only the chain (verify) would tell.
+    const rewritten = await appDb
+      .transaction(async (manager) => {
+        await manager.query('ALTER TABLE approval_log DISABLE TRIGGER approval_log_append_only');
+        await manager.query(`UPDATE approval_log SET reason = 'rewritten' WHERE seq = 1`);
+        const [row] = await manager.query('SELECT reason FROM approval_log WHERE seq = 1');
+        throw Object.assign(new Error('roll back'), { reason: row.reason });
+      })
+      .catch((error: { reason?: string }) => error.reason);
+    expect(rewritten).toBe('rewritten');
+    expect((await verify()).ok).toBe(true);
+  });
+
   it('the audit list filters by update, group, actor and time, and pages by seq', async () => {
     const group = await createGroup(app, admin);
     const [a, b] = [await insertUpdate(app.db), await insertUpdate(app.db)];
