@@ -366,6 +366,45 @@ describe('approvals', () => {
       const [{ count: after }] = await app.db.query('SELECT count(*)::int AS count FROM approval_log');
       expect(after).toBe(count);
     });
+
+    it('DELETE takes it back (reason required, logged): the group approvals apply again and the computer is offered the update', async () => {
+      const group = await createGroup(app, admin);
+      const pc = await registerComputer(app, admin, { groupId: group.id });
+      const updateId = await insertUpdate(app.db);
+      await approve(app, admin, { updateId, groupId: group.id, decision: 'install' });
+      const offered = async () => {
+        const res = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
+        expect(res.status).toBe(200);
+        return res.body.updates.map((u: { updateId: string }) => u.updateId);
+      };
+      expect(await offered()).toEqual([updateId]);
+      expect((await app.http.post(`/api/v1/updates/${updateId}/decline`, { reason: 'declined by mistake' }, { token: admin })).status).toBe(200);
+      expect(await offered()).toEqual([]);
+
+      const { token: auditor } = await userWithRole(app, Role.Auditor, admin);
+      expect((await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: auditor, body: { reason: 'not mine to undo' } })).status).toBe(403);
+      for (const body of [undefined, {}, { reason: 'no' }, { reason: 'ok then', extra: true }]) {
+        const bad = await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: admin, body });
+        expect(bad.status).toBe(400);
+        expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      }
+      expect((await app.http.delete(`/api/v1/updates/${UNKNOWN}/decline`, { token: admin, body: { reason: 'no such update' } })).status).toBe(404);
+
+      const { token: approver, username } = await userWithRole(app, Role.Approver, admin);
+      const res = await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: approver, body: { reason: 'the vendor re-released it' } });
+      expect(res.status).toBe(200);
+      expect(res.body.declined).toBeNull();
+      expect((await logRows(app)).at(-1)).toMatchObject({
+        update_id: updateId, group_id: null, previous_decision: 'decline', new_decision: 'none', reason: 'the vendor re-released it', source: 'manual', actor_name: username,
+      });
+      expect(await offered()).toEqual([updateId]);
+      expect((await app.http.get(`/api/v1/approvals?updateId=${updateId}`, { token: admin })).body.items).toMatchObject([{ groupId: group.id, decision: 'install' }]);
+
+      const again = await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: admin, body: { reason: 'twice over' } });
+      expect(again.status).toBe(409);
+      expect(again.body.type).toBe('urn:patchgate:problem:not_declined');
+      expect((await app.http.get('/api/v1/audit/verify', { token: admin })).body.ok).toBe(true);
+    });
   });
 });
 

@@ -112,6 +112,16 @@ export class CatalogRepository {
     );
   }
 
+  /** Takes a global decline back: the update is offered again wherever its approvals say so. */
+  async clearDeclined(manager: EntityManager, updateId: string): Promise<void> {
+    await manager.query(
+      `UPDATE updates SET declined_at = NULL, declined_by = NULL, decline_reason = NULL, changed_at = now(),
+              change_seq = nextval('catalog_change_seq')
+        WHERE update_id = $1`,
+      [updateId],
+    );
+  }
+
   /**
    * Up to `limit` undeclined updates that a current update (active, not declined) has superseded
    * since before `supersededBefore` (the sync time of the superseding update's first revision that
