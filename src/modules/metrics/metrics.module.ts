@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsModule } from '../settings/settings.module';
-import { PersistedEventsCounter } from '../status/persisted-events.counter';
+import { DeadLetteredEventsCounter, PersistedEventsCounter } from '../status/persisted-events.counter';
 import { MetricsController } from './metrics.controller';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';
@@ -14,7 +14,7 @@ import { StateMetrics } from './state-metrics';
 @Module({
   imports: [SettingsModule, BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })))],
   controllers: [MetricsController],
-  providers: [MetricsRegistry, RequestMetrics, MetricsRepository, PersistedEventsCounter, StateMetrics],
+  providers: [MetricsRegistry, RequestMetrics, MetricsRepository, PersistedEventsCounter, DeadLetteredEventsCounter, StateMetrics],
   exports: [MetricsRegistry, RequestMetrics],
 })
 export class MetricsModule {}
