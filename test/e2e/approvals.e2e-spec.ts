@@ -331,6 +331,55 @@ describe('approvals', () => {
     });
   });
 
+  describe('what the offer does with an approval, in every view', () => {
+    it('GET /approvals and a computer\'s effective approvals say offered, declined globally, expired, suspended for review or waiting for content', async () => {
+      const group = await createGroup(app, admin);
+      const pc = await registerComputer(app, admin, { groupId: group.id });
+      const [plain, declinedLater, expiredLater, suspended, refused] = [
+        await insertUpdate(app.db), await insertUpdate(app.db), await insertUpdate(app.db), await insertUpdate(app.db), await insertUpdate(app.db),
+      ];
+      for (const updateId of [plain, declinedLater, expiredLater, suspended]) await approve(app, admin, { updateId, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+      await approve(app, admin, { updateId: refused, groupId: group.id, decision: 'decline', reason: 'not for this group' });
+      expect((await app.http.post(`/api/v1/updates/${declinedLater}/decline`, { reason: 'recalled' }, { token: admin })).status).toBe(200);
+      await app.db.query(`UPDATE updates SET state = 'expired' WHERE update_id = $1`, [expiredLater]);
+      await app.db.query(`UPDATE approvals SET status = 'needs_review' WHERE update_id = $1`, [suspended]);
+
+      const expected = {
+        [plain]: [true, 'offered'],
+        [declinedLater]: [false, 'declined_globally'],
+        [expiredLater]: [false, 'expired'],
+        [suspended]: [false, 'needs_review'],
+        [refused]: [false, 'declined'],
+      };
+      const listed: Record<string, [boolean, string]> = {};
+      for (const updateId of Object.keys(expected)) {
+        const res = await app.http.get(`/api/v1/approvals?updateId=${updateId}`, { token: admin });
+        for (const a of res.body.items) if (a.groupId === ALL_COMPUTERS_GROUP_ID || a.groupId === group.id) listed[a.updateId] = [a.offered, a.offerState];
+      }
+      expect(listed).toEqual(expected);
+      const effective = await app.http.get(`/api/v1/computers/${pc.computerId}/effective-approvals?limit=500`, { token: admin });
+      const mine = Object.fromEntries(
+        effective.body.items.filter((i: { updateId: string }) => i.updateId in expected).map((i: { updateId: string; offered: boolean; offerState: string }) => [i.updateId, [i.offered, i.offerState]]),
+      );
+      expect(mine).toEqual(expected);
+      // What the check-in offers agrees.
+      const offer = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
+      expect(offer.body.updates.map((u: { updateId: string }) => u.updateId).filter((id: string) => id in expected)).toEqual([plain]);
+
+      // In a storing content mode, an install waits for its files (no worker here: they stay pending).
+      expect((await app.http.put('/api/v1/content/config', { mode: 'on_approval' }, { token: admin })).status).toBe(200);
+      try {
+        const waiting = await insertUpdate(app.db);
+        const set = await approve(app, admin, { updateId: waiting, groupId: group.id, decision: 'install' });
+        expect(set.approval).toMatchObject({ content: 'pending', offered: false, offerState: 'content_pending' });
+        const [item] = (await app.http.get(`/api/v1/computers/${pc.computerId}/effective-approvals?updateId=${waiting}`, { token: admin })).body.items;
+        expect(item).toMatchObject({ offered: false, offerState: 'content_pending' });
+      } finally {
+        expect((await app.http.put('/api/v1/content/config', { mode: 'none' }, { token: admin })).status).toBe(200);
+      }
+    });
+  });
+
   describe('who may change approvals', () => {
     it('admin and approver may; an auditor gets 403 on every write and nothing is written', async () => {
       const updateId = await insertUpdate(app.db);
@@ -375,7 +424,8 @@ describe('approvals', () => {
       const offered = async () => {
         const res = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
         expect(res.status).toBe(200);
-        return res.body.updates.map((u: { updateId: string }) => u.updateId);
+        // Other tests' approvals for All Computers reach this computer too: only this update matters here.
+        return res.body.updates.map((u: { updateId: string }) => u.updateId).filter((id: string) => id === updateId);
       };
       expect(await offered()).toEqual([updateId]);
       expect((await app.http.post(`/api/v1/updates/${updateId}/decline`, { reason: 'declined by mistake' }, { token: admin })).status).toBe(200);

@@ -87,6 +87,16 @@ export class CatalogRepository {
     return new Map(rows.map((r) => [r.update_id, r.title]));
   }
 
+  /** Title, expiry and global decline of these updates: what a view of their approvals needs to say what the offer does. */
+  async findOfferFacts(updateIds: string[]): Promise<Map<string, { title: string; expired: boolean; declined: boolean }>> {
+    if (!updateIds.length) return new Map();
+    const rows: { update_id: string; title: string; expired: boolean; declined: boolean }[] = await this.updates.query(
+      `SELECT update_id, title, state = 'expired' AS expired, declined_at IS NOT NULL AS declined FROM updates WHERE update_id = ANY($1::uuid[])`,
+      [updateIds],
+    );
+    return new Map(rows.map((r) => [r.update_id, { title: r.title, expired: r.expired, declined: r.declined }]));
+  }
+
   findSupersededBy(updateId: string): Promise<{ updateId: string; title: string }[]> {
     return this.updates
       .createQueryBuilder('u')

@@ -17,6 +17,7 @@ import { EnrollmentService } from './enrollment.service';
 import { ComputerEntity } from './entities/computer.entity';
 import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
 import { ComputerTokenStrategy } from './strategies/computer-token.strategy';
+import { ContentCoreModule } from '../content/content-core.module';
 
 /**
  * Computers, their enrollment and their token. Provides the `computer` strategy the global
@@ -31,6 +32,7 @@ import { ComputerTokenStrategy } from './strategies/computer-token.strategy';
     CatalogModule,
     SettingsModule,
     SigningModule,
+    ContentCoreModule,
   ],
   controllers: [ComputersController, EnrollmentKeysController, ClientController],
   providers: [ComputersRepository, ComputersService, EnrollmentKeysRepository, EnrollmentService, ComputerTokenStrategy, ComputerTokenCache],

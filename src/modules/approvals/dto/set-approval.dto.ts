@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsStr
 import { PageQueryDto } from '../../../common/pagination/page';
 import { CONTENT_STATES, ContentState } from '../../content/content-mode';
 import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../approval-decision';
+import { OFFER_STATES, OfferState } from '../approval-offer-state';
 import { IsPlainText, IsTimestamp } from './text.validators';
 
 export const MAX_BULK_ITEMS = 1000;
@@ -78,6 +79,14 @@ export class ApprovalDto {
     description: "install approvals in a storing content mode: whether the update's files are stored (it is offered only then), still pending, or failed; null otherwise",
   })
   content: ContentState | null;
+  @ApiProperty({ description: 'whether the offer gives this decision to the computers it applies to (offerState `offered`)' })
+  offered: boolean;
+  @ApiProperty({
+    enum: OFFER_STATES,
+    description:
+      'what the offer does with it: `offered`; `declined` (the decision); `declined_globally` (the update is declined for all groups); `expired`; `needs_review` (suspended); `content_pending` / `content_failed` (files not stored yet, or failed verification)',
+  })
+  offerState: OfferState;
 }
 
 export class ApprovalLogEntryDto {

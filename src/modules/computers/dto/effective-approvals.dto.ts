@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { APPROVAL_STATUSES, ApprovalStatus, Decision, DECISIONS } from '../../approvals/approval-decision';
+import { OFFER_STATES, OfferState } from '../../approvals/approval-offer-state';
 
 export class EffectiveApprovalsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only this update' })
@@ -20,6 +21,8 @@ export class EffectiveApprovalDto {
   @ApiProperty({ description: 'the group on the computer\'s path whose decision applies' }) sourceGroupId: string;
   @ApiProperty({ nullable: true }) sourceGroupName: string | null;
   @ApiProperty({ description: 'the decision comes from a group above the computer\'s own' }) inherited: boolean;
+  @ApiProperty({ description: 'whether the offer gives this decision to the computer, if the update applies to it (offerState `offered`)' }) offered: boolean;
+  @ApiProperty({ enum: OFFER_STATES, description: 'what the offer does with it: see ApprovalDto.offerState' }) offerState: OfferState;
 }
 
 export class GroupRefDto {
