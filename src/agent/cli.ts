@@ -53,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }
+  // `patchgate-agent <command> --help`: the usage, not "Unknown option".
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
   switch (command) {
     case 'register': {
       const { values } = parseArgs({

@@ -99,5 +99,16 @@ describe('patchgate-agent, the built CLI', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.output.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ computers: 20, registered: 20, errors: 0 });
+    // 20 virtual computers wait on one stop signal: expected listeners, no warning.
+    expect(result.output).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('prints the usage for `<command> --help`, exit code 0', async () => {
+    for (const command of ['simulate', 'run', 'register', 'status']) {
+      const result = await cli([command, '--help']);
+      expect({ command, code: result.code }).toEqual({ command, code: 0 });
+      expect(result.output).toContain('patchgate-agent simulate --server URL');
+      expect(result.output).not.toContain('Unknown option');
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { NotFoundError } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { CheckInService } from '../check-in/check-in.service';
 import { ByteRange, parseByteRange } from './byte-range';
 import { CONTENT_STORAGE, ContentStorage } from './storage/content-storage';
@@ -13,6 +13,13 @@ export type Delivery =
  * Serves stored files to computers, each only the files of its current offer: a computer learns
  * nothing about files offered to others (the same 404 as for a file not stored).
  */
+/**
+ * One answer whether the file is stored for others or not at all, so a computer learns nothing
+ * about other computers' offers; it says what a computer can check: its own offer.
+ */
+export const notInOffer = (sha256: string) =>
+  new DomainError('not_found', HttpStatus.NOT_FOUND, `file ${sha256} is not among the stored files of this computer's current offer`);
+
 @Injectable()
 export class ContentDeliveryService {
   constructor(
@@ -22,7 +29,7 @@ export class ContentDeliveryService {
 
   async deliver(computerId: string, sha256: string, rangeHeader: string | undefined): Promise<Delivery> {
     const [offered, size] = await Promise.all([this.checkIns.offersFile(computerId, sha256), this.storage.size(sha256)]);
-    if (!offered || size === null) throw new NotFoundError('file', sha256);
+    if (!offered || size === null) throw notInOffer(sha256);
     const range = parseByteRange(rangeHeader, size);
     if (range === 'unsatisfiable') return { kind: 'unsatisfiable', size };
     return { kind: 'file', size, range, open: () => this.storage.createReadStream(sha256, range ?? undefined) };

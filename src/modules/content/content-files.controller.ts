@@ -3,9 +3,8 @@ import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ComputerOnly } from '../../common/auth/access.decorators';
-import { NotFoundError } from '../../common/errors/domain-error';
 import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
-import { ContentDeliveryService } from './content-delivery.service';
+import { ContentDeliveryService, notInOffer } from './content-delivery.service';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -30,7 +29,7 @@ export class ContentFilesController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!SHA256.test(sha256)) throw new NotFoundError('file', sha256);
+    if (!SHA256.test(sha256)) throw notInOffer(sha256.slice(0, 64));
     const delivery = await this.delivery.deliver(computer.computerId, sha256, range);
     reply.header('accept-ranges', 'bytes').header('etag', `"${sha256}"`).header('cache-control', 'private, max-age=31536000, immutable');
     if (delivery.kind === 'unsatisfiable') {
