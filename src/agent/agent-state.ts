@@ -54,6 +54,12 @@ export interface AgentState {
   pendingEvents: StatusEvent[];
   /** updateId → a failed attempt at this revision, retried no earlier than nextAttemptAt */
   failures: Record<string, FailedAttempt>;
+  /**
+   * updates of the last accepted answer left for later (waiting for the quiet hours) or skipped as
+   * optional: while there are any, the next check-in asks for a full answer (no If-None-Match).
+   */
+  deferred?: string[];
+  skippedOptional?: string[];
 }
 
 export interface FailedAttempt {

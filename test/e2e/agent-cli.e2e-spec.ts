@@ -103,6 +103,12 @@ describe('patchgate-agent, the built CLI', () => {
     expect(result.output).not.toContain('MaxListenersExceededWarning');
   });
 
+  it('refuses a malformed --quiet-hours with exit code 2, naming the form', async () => {
+    const result = await cli(['run', '--state-dir', stateDir, '--once', '--quiet-hours', '22:00-06:00']);
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('--quiet-hours must be HH-HH');
+  });
+
   it('prints the usage for `<command> --help`, exit code 0', async () => {
     for (const command of ['simulate', 'run', 'register', 'status']) {
       const result = await cli([command, '--help']);
