@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { DomainError } from '../../common/errors/domain-error';
 import { CheckInService } from '../check-in/check-in.service';
 import { ByteRange, parseByteRange } from './byte-range';
+import { ContentRepository } from './content.repository';
 import { CONTENT_STORAGE, ContentStorage } from './storage/content-storage';
 
 export type Delivery =
@@ -11,7 +12,8 @@ export type Delivery =
 
 /**
  * Serves stored files to computers, each only the files of its current offer: a computer learns
- * nothing about files offered to others (the same 404 as for a file not stored).
+ * nothing about files offered to others (the same 404 as for a file not stored). Downstream
+ * servers get every stored file (each is a file of this server's catalog).
  */
 /**
  * One answer whether the file is stored for others or not at all, so a computer learns nothing
@@ -25,10 +27,15 @@ export class ContentDeliveryService {
   constructor(
     private readonly checkIns: CheckInService,
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
+    private readonly files: ContentRepository,
   ) {}
 
-  async deliver(computerId: string, sha256: string, rangeHeader: string | undefined): Promise<Delivery> {
-    const [offered, size] = await Promise.all([this.checkIns.offersFile(computerId, sha256), this.storage.size(sha256)]);
+  /** `computerId` null: a downstream server, which may read any stored file. */
+  async deliver(computerId: string | null, sha256: string, rangeHeader: string | undefined): Promise<Delivery> {
+    const [offered, size] = await Promise.all([
+      computerId === null ? this.files.isStored(sha256) : this.checkIns.offersFile(computerId, sha256),
+      this.storage.size(sha256),
+    ]);
     if (!offered || size === null) throw notInOffer(sha256);
     const range = parseByteRange(rangeHeader, size);
     if (range === 'unsatisfiable') return { kind: 'unsatisfiable', size };

@@ -68,7 +68,8 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
     if (!file || file.status !== 'pending') return;
     try {
       if (!(await this.storage.has(file.sha256))) {
-        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, this.shutdown.signal));
+        const upstream = await this.files.findPatchgateUpstream();
+        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, this.shutdown.signal, upstream));
       }
     } catch (error) {
       if (this.shutdown.signal.aborted) throw error;
