@@ -249,7 +249,8 @@ export class AgentRunner {
     while (state.pendingEvents.length) {
       const batch = state.pendingEvents.slice(0, 500);
       try {
-        await client.reportStatus(batch);
+        const { rejected } = await client.reportStatus(batch);
+        for (const r of rejected) this.logError(`status event for ${r.updateId} not accepted by the server (${r.reason}); dropped`);
       } catch (error) {
         this.recordError(state, 'status_report_failed', (error as Error).message);
         this.logError(`status report failed, kept for later: ${(error as Error).message}`);

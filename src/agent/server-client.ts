@@ -76,11 +76,13 @@ export class ServerClient {
     return { status: 200, etag, body, signature: res.headers.get('x-patchgate-signature'), keyId: res.headers.get('x-patchgate-key-id') };
   }
 
-  async reportStatus(events: StatusEvent[]): Promise<number> {
+  /** `rejected`: events the server did not accept (their update is not in its catalog); sending them again would not help. */
+  async reportStatus(events: StatusEvent[]): Promise<{ accepted: number; rejected: { index: number; updateId: string; reason: string }[] }> {
     const res = await this.post('/client/v1/status', { events }, {});
     const text = await res.text();
     if (res.status !== 202) throw new ServerError(res.status, text, 'status report refused');
-    return (JSON.parse(text) as { accepted: number }).accepted;
+    const answer = JSON.parse(text) as { accepted: number; rejected?: { index: number; updateId: string; reason: string }[] };
+    return { accepted: answer.accepted, rejected: answer.rejected ?? [] };
   }
 
   private post(path: string, body: unknown, headers: Record<string, string>): Promise<Response> {

@@ -306,6 +306,18 @@ describe('reference agent against the real server', () => {
     expect(stateDir.readState()).toMatchObject({ deferred: [], skippedOptional: [] });
   });
 
+  it('drops, and logs, a queued status event the server does not accept (an update its catalog does not hold)', async () => {
+    const unknown = '6f1f8a52-4b7e-4d3c-9a55-0000000000ee';
+    const state = stateDir.readState();
+    state.reportSeq += 1;
+    state.pendingEvents.push({ updateId: unknown, revision: 1, state: 'installed', occurredAt: new Date().toISOString(), seq: state.reportSeq });
+    stateDir.writeState(state);
+    const errors: string[] = [];
+    await new AgentRunner(stateDir, { log: () => undefined, logError: (line) => errors.push(line) }).cycle();
+    expect(errors).toContain(`status event for ${unknown} not accepted by the server (unknown_update); dropped`);
+    expect(stateDir.readState().pendingEvents).toEqual([]);
+  });
+
   it('simulates 200 computers without a single error, and reuses their tokens on the next run', async () => {
     const windows = await insertUpdate(app.db, { applicability: { osFamily: ['windows'], arch: ['x64'] } });
     await approve(app, admin, { updateId: windows, groupId: ROOT_GROUP, decision: 'install' });
