@@ -4,12 +4,19 @@ import { AgentState, InstalledEntry, StateDir } from './agent-state';
 import { AGENT_VERSION } from './agent-version';
 import { discardDownload, DownloadError, downloadFile, ServerCredentials } from './downloader';
 import { runCommand } from './installer';
+import { decide, QuietHours } from './install-policy';
 import { OfferedUpdate, verifyOffer } from './response-verifier';
 import { ServerClient, StatusEvent } from './server-client';
 
 export interface RunOptions {
   installCmd?: string;
   uninstallCmd?: string;
+  /** install updates the server marks optional (`--include-optional`); default: leave them */
+  includeOptional?: boolean;
+  /** act only in these local hours, except on updates past their deadline (`--quiet-hours`) */
+  quietHours?: QuietHours | null;
+  /** the clock the policy reads (tests) */
+  now?: () => Date;
   /** aborted on SIGTERM/SIGINT: the current update is finished, state saved, the loop ends */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -27,6 +34,8 @@ export interface CycleResult {
   failed: number;
   /** updates a dry run downloaded and verified but did not install (or would have uninstalled) */
   dryRun: number;
+  /** offered, but skipped as optional or left for the quiet hours */
+  deferred: number;
   nextCheckInSeconds: number;
 }
 
@@ -55,7 +64,7 @@ export class AgentRunner {
     const client = new ServerClient(registration.server, registration.token);
     // Left over only if an earlier run died mid-download; one agent owns the state dir.
     rmSync(this.stateDir.downloadsDir, { recursive: true, force: true });
-    const result: CycleResult = { outcome: 'error', installed: 0, uninstalled: 0, failed: 0, dryRun: 0, nextCheckInSeconds: state.nextCheckInSeconds ?? registration.checkInSeconds };
+    const result: CycleResult = { outcome: 'error', installed: 0, uninstalled: 0, failed: 0, dryRun: 0, deferred: 0, nextCheckInSeconds: state.nextCheckInSeconds ?? registration.checkInSeconds };
 
     await this.flushEvents(client, state);
     const nonce = randomBytes(18).toString('base64url');
@@ -67,7 +76,7 @@ export class AgentRunner {
     try {
       answer = await client.checkIn(
         { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION } },
-        ifNoneMatch,
+        this.mustReread(state) ? null : ifNoneMatch,
       );
     } catch (error) {
       this.recordError(state, 'checkin_failed', (error as Error).message);
@@ -122,8 +131,25 @@ export class AgentRunner {
     this.stateDir.writeState(state);
     this.log(`check-in: ${offer.updates.length} update(s) offered (seq ${offer.seq})`);
 
+    const policy = { includeOptional: this.options.includeOptional ?? false, quietHours: this.options.quietHours ?? null };
+    const now = this.options.now?.() ?? new Date();
+    state.deferred = [];
+    state.skippedOptional = [];
     for (const update of offer.updates) {
       if (this.options.signal?.aborted) break;
+      const decision = decide(update, policy, now);
+      if (decision !== 'act') {
+        const label = `${update.title} (${update.updateId} r${update.revision})`;
+        if (decision === 'skip_optional') {
+          state.skippedOptional.push(update.updateId);
+          this.log(`optional, not installed (--include-optional installs it): ${label}`);
+        } else {
+          state.deferred.push(update.updateId);
+          this.log(`outside the quiet hours, left for later${update.deadline ? ` (deadline ${update.deadline})` : ''}: ${label}`);
+        }
+        result.deferred++;
+        continue;
+      }
       const outcome = update.action === 'uninstall' ? await this.uninstall(update, state) : await this.install(update, state, registration);
       if (outcome === 'installed' || outcome === 'uninstalled') delete state.failures[update.updateId];
       if (outcome === 'installed') result.installed++;
@@ -133,7 +159,16 @@ export class AgentRunner {
       this.stateDir.writeState(state);
       await this.flushEvents(client, state);
     }
+    this.stateDir.writeState(state);
     return { ...result, outcome: 'offer', nextCheckInSeconds: offer.nextCheckInSeconds };
+  }
+
+  /**
+   * A 304 would hide updates this agent left for later: ask for the whole answer while some wait
+   * for the quiet hours, or were skipped as optional and optional ones are now wanted.
+   */
+  private mustReread(state: AgentState): boolean {
+    return (state.deferred?.length ?? 0) > 0 || (this.options.includeOptional === true && (state.skippedOptional?.length ?? 0) > 0);
   }
 
   /** Check-ins until stopped (or one, with `once`); answers the process exit code. */
@@ -250,7 +285,8 @@ export class AgentRunner {
     while (state.pendingEvents.length) {
       const batch = state.pendingEvents.slice(0, 500);
       try {
-        await client.reportStatus(batch);
+        const { rejected } = await client.reportStatus(batch);
+        for (const r of rejected) this.logError(`status event for ${r.updateId} not accepted by the server (${r.reason}); dropped`);
       } catch (error) {
         this.recordError(state, 'status_report_failed', (error as Error).message);
         this.logError(`status report failed, kept for later: ${(error as Error).message}`);

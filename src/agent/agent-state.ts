@@ -64,6 +64,12 @@ export interface AgentState {
    * install: reported `downloaded`, never `installed`, and not fetched again for that revision.
    */
   dryRuns: Record<string, { revision: number; at: string }>;
+  /**
+   * updates of the last accepted answer left for later (waiting for the quiet hours) or skipped as
+   * optional: while there are any, the next check-in asks for a full answer (no If-None-Match).
+   */
+  deferred?: string[];
+  skippedOptional?: string[];
 }
 
 export interface FailedAttempt {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { AgentRunner, EXIT } from './agent-runner';
 import { NotRegisteredError, StateDir } from './agent-state';
+import { parseQuietHours, QuietHours } from './install-policy';
 import { machineFacts } from './machine-facts';
 import { AlreadyRegisteredError, registerAgent } from './registration';
 import { describeAgent } from './status-report';
@@ -12,6 +13,7 @@ const USAGE = `patchgate-agent — reference agent for Patchgate (see docs/agent
   patchgate-agent register --server URL --enrollment-key KEY --state-dir DIR [--group NAME]
                            [--hostname H --os-family F --os-version V --arch A] [--force]
   patchgate-agent run --state-dir DIR [--once] [--install-cmd 'CMD {file}'] [--uninstall-cmd 'CMD {updateId}']
+                      [--include-optional] [--quiet-hours HH-HH]
   patchgate-agent status --state-dir DIR
   patchgate-agent simulate --server URL --enrollment-key KEY --computers N --duration S [--rate R]
                            [--state-file F] [--verify-sample 0..1] [--concurrency C] [--json]
@@ -34,6 +36,14 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
   return parsed;
 }
 
+function quietHoursOption(value: string): QuietHours {
+  try {
+    return parseQuietHours(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** Aborts on the first SIGTERM/SIGINT (finish the step, save, exit 0); a second one exits at once. */
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
@@ -52,6 +62,11 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command ? EXIT.ok : EXIT.usage;
+  }
+  // `patchgate-agent <command> --help`: the usage, not "Unknown option".
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return EXIT.ok;
   }
   switch (command) {
     case 'register': {
@@ -76,11 +91,21 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       const { values } = parseArgs({
         args: rest,
-        options: { 'state-dir': { type: 'string' }, once: { type: 'boolean' }, 'install-cmd': { type: 'string' }, 'uninstall-cmd': { type: 'string' } },
+        options: {
+          'state-dir': { type: 'string' }, once: { type: 'boolean' }, 'install-cmd': { type: 'string' }, 'uninstall-cmd': { type: 'string' },
+          'include-optional': { type: 'boolean' }, 'quiet-hours': { type: 'string' },
+        },
       });
       const stateDir = new StateDir(required(values, 'state-dir'));
+      const quietHours = values['quiet-hours'] === undefined ? null : quietHoursOption(values['quiet-hours']);
       stateDir.readRegistration();
-      const runner = new AgentRunner(stateDir, { installCmd: values['install-cmd'], uninstallCmd: values['uninstall-cmd'], signal: stopSignal() });
+      const runner = new AgentRunner(stateDir, {
+        installCmd: values['install-cmd'],
+        uninstallCmd: values['uninstall-cmd'],
+        includeOptional: values['include-optional'] ?? false,
+        quietHours,
+        signal: stopSignal(),
+      });
       return runner.run(values.once ?? false);
     }
     case 'status': {

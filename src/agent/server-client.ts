@@ -47,12 +47,14 @@ export class ServerClient {
     return { status: 200, etag, body, signature: res.headers.get(SIGNATURE_HEADER), keyId: res.headers.get(KEY_ID_HEADER) };
   }
 
-  async reportStatus(events: StatusEvent[]): Promise<number> {
+  /** `rejected`: events the server did not accept (their update is not in its catalog); sending them again would not help. */
+  async reportStatus(events: StatusEvent[]): Promise<StatusReportAnswer> {
     const report: StatusReport = { events };
     const res = await this.post('/client/v1/status', report, {});
     const text = await res.text();
     if (res.status !== 202) throw new ServerError(res.status, text, 'status report refused');
-    return (JSON.parse(text) as StatusReportAnswer).accepted;
+    const answer = JSON.parse(text) as StatusReportAnswer;
+    return { accepted: answer.accepted, rejected: answer.rejected ?? [] };
   }
 
   private post(path: string, body: unknown, headers: Record<string, string>): Promise<Response> {

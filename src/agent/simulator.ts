@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPublicKey, KeyObject, randomBytes, randomInt } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { sleep } from './agent-runner';
@@ -128,6 +129,9 @@ export class FleetSimulator {
 
   async run(signal?: AbortSignal): Promise<SimulationSummary> {
     const agents = await this.fleet();
+    // Every virtual computer waits on the stop signal at once (one listener each, removed when its
+    // wait ends): that many listeners are expected, not a leak (else MaxListenersExceededWarning).
+    if (signal) setMaxListeners(agents.length + 10, signal);
     this.saveState(agents);
     const started = Date.now();
     const deadline = started + this.options.durationSeconds * 1000;

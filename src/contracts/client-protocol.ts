@@ -133,4 +133,14 @@ export interface StatusReport {
 /** 202 of POST /client/v1/status */
 export interface StatusReportAnswer {
   accepted: number;
+  /** Events not accepted (their update or revision is not in the server's catalog): sending them again would not help. */
+  rejected: RejectedStatusEvent[];
+}
+
+export interface RejectedStatusEvent {
+  /** position in the report's `events` */
+  index: number;
+  updateId: string;
+  revision: number;
+  reason: 'unknown_update';
 }

@@ -109,5 +109,22 @@ describe('patchgate-agent, the built CLI', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.output.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ computers: 20, registered: 20, errors: 0 });
+    // 20 virtual computers wait on one stop signal: expected listeners, no warning.
+    expect(result.output).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('refuses a malformed --quiet-hours with exit code 2, naming the form', async () => {
+    const result = await cli(['run', '--state-dir', stateDir, '--once', '--quiet-hours', '22:00-06:00']);
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('--quiet-hours must be HH-HH');
+  });
+
+  it('prints the usage for `<command> --help`, exit code 0', async () => {
+    for (const command of ['simulate', 'run', 'register', 'status']) {
+      const result = await cli([command, '--help']);
+      expect({ command, code: result.code }).toEqual({ command, code: 0 });
+      expect(result.output).toContain('patchgate-agent simulate --server URL');
+      expect(result.output).not.toContain('Unknown option');
+    }
   });
 });

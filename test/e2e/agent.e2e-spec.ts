@@ -299,6 +299,59 @@ describe('reference agent against the real server', () => {
     await eventually(() => installState(installedId), (row) => row?.state === 'uninstalled');
   });
 
+  it('installs optional updates only with includeOptional, and waits for the quiet hours except past a deadline', async () => {
+    const realNow = Date.now();
+    const soon = new Date(realNow + 86_400_000).toISOString();
+    const newUpdate = async (approval: { deadline?: string; optional?: boolean }) => {
+      const updateId = await insertUpdate(app.db, { files: [good()], applicability: LINUX, installBehavior: { reboot: 'never', userInput: false }, products: ['Linux/Ubuntu'] });
+      await approve(app, admin, { updateId, groupId, decision: 'install', ...approval });
+      return updateId;
+    };
+    const withDeadline = await newUpdate({ deadline: soon });
+    const plain = await newUpdate({});
+    const optional = await newUpdate({ optional: true });
+    const policyRunner = (options: { quietHoursNow: boolean; includeOptional?: boolean; at: number }) => {
+      const hour = new Date(options.at).getHours();
+      // quiet hours that hold the agent's "now", or that start two hours after it
+      const quietHours = options.quietHoursNow ? { start: hour, end: (hour + 1) % 24 } : { start: (hour + 2) % 24, end: (hour + 3) % 24 };
+      return new AgentRunner(stateDir, {
+        installCmd: `cat {file} > '${markers}'/"$PATCHGATE_UPDATE_ID"`, log: () => undefined, logError: () => undefined,
+        quietHours, includeOptional: options.includeOptional, now: () => new Date(options.at),
+      });
+    };
+    const installed = () => [withDeadline, plain, optional].map((id) => existsSync(marker(id)));
+
+    // Outside the quiet hours, before the deadline: nothing; the optional one is not wanted at all.
+    const outside = await policyRunner({ quietHoursNow: false, at: realNow }).cycle();
+    expect(outside).toMatchObject({ outcome: 'offer', installed: 0 });
+    expect(installed()).toEqual([false, false, false]);
+    expect(stateDir.readState()).toMatchObject({ deferred: expect.arrayContaining([withDeadline, plain]), skippedOptional: [optional] });
+
+    // Still outside the quiet hours, but past the deadline: that one is installed at once (a full answer, not a 304).
+    const late = await policyRunner({ quietHoursNow: false, at: realNow + 2 * 86_400_000 }).cycle();
+    expect(late).toMatchObject({ outcome: 'offer', installed: 1 });
+    expect(installed()).toEqual([true, false, false]);
+    await eventually(() => installState(withDeadline), (row) => row?.state === 'installed');
+
+    // In the quiet hours, optional updates wanted: the rest.
+    const quiet = await policyRunner({ quietHoursNow: true, includeOptional: true, at: realNow }).cycle();
+    expect(quiet).toMatchObject({ outcome: 'offer', installed: 2, deferred: 0 });
+    expect(installed()).toEqual([true, true, true]);
+    expect(stateDir.readState()).toMatchObject({ deferred: [], skippedOptional: [] });
+  });
+
+  it('drops, and logs, a queued status event the server does not accept (an update its catalog does not hold)', async () => {
+    const unknown = '6f1f8a52-4b7e-4d3c-9a55-0000000000ee';
+    const state = stateDir.readState();
+    state.reportSeq += 1;
+    state.pendingEvents.push({ updateId: unknown, revision: 1, state: 'installed', occurredAt: new Date().toISOString(), seq: state.reportSeq });
+    stateDir.writeState(state);
+    const errors: string[] = [];
+    await new AgentRunner(stateDir, { log: () => undefined, logError: (line) => errors.push(line) }).cycle();
+    expect(errors).toContain(`status event for ${unknown} not accepted by the server (unknown_update); dropped`);
+    expect(stateDir.readState().pendingEvents).toEqual([]);
+  });
+
   it('simulates 200 computers without a single error, and reuses their tokens on the next run', async () => {
     const windows = await insertUpdate(app.db, { applicability: { osFamily: ['windows'], arch: ['x64'] } });
     await approve(app, admin, { updateId: windows, groupId: ROOT_GROUP, decision: 'install' });

@@ -331,6 +331,55 @@ describe('approvals', () => {
     });
   });
 
+  describe('what the offer does with an approval, in every view', () => {
+    it('GET /approvals and a computer\'s effective approvals say offered, declined globally, expired, suspended for review or waiting for content', async () => {
+      const group = await createGroup(app, admin);
+      const pc = await registerComputer(app, admin, { groupId: group.id });
+      const [plain, declinedLater, expiredLater, suspended, refused] = [
+        await insertUpdate(app.db), await insertUpdate(app.db), await insertUpdate(app.db), await insertUpdate(app.db), await insertUpdate(app.db),
+      ];
+      for (const updateId of [plain, declinedLater, expiredLater, suspended]) await approve(app, admin, { updateId, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+      await approve(app, admin, { updateId: refused, groupId: group.id, decision: 'decline', reason: 'not for this group' });
+      expect((await app.http.post(`/api/v1/updates/${declinedLater}/decline`, { reason: 'recalled' }, { token: admin })).status).toBe(200);
+      await app.db.query(`UPDATE updates SET state = 'expired' WHERE update_id = $1`, [expiredLater]);
+      await app.db.query(`UPDATE approvals SET status = 'needs_review' WHERE update_id = $1`, [suspended]);
+
+      const expected = {
+        [plain]: [true, 'offered'],
+        [declinedLater]: [false, 'declined_globally'],
+        [expiredLater]: [false, 'expired'],
+        [suspended]: [false, 'needs_review'],
+        [refused]: [false, 'declined'],
+      };
+      const listed: Record<string, [boolean, string]> = {};
+      for (const updateId of Object.keys(expected)) {
+        const res = await app.http.get(`/api/v1/approvals?updateId=${updateId}`, { token: admin });
+        for (const a of res.body.items) if (a.groupId === ALL_COMPUTERS_GROUP_ID || a.groupId === group.id) listed[a.updateId] = [a.offered, a.offerState];
+      }
+      expect(listed).toEqual(expected);
+      const effective = await app.http.get(`/api/v1/computers/${pc.computerId}/effective-approvals?limit=500`, { token: admin });
+      const mine = Object.fromEntries(
+        effective.body.items.filter((i: { updateId: string }) => i.updateId in expected).map((i: { updateId: string; offered: boolean; offerState: string }) => [i.updateId, [i.offered, i.offerState]]),
+      );
+      expect(mine).toEqual(expected);
+      // What the check-in offers agrees.
+      const offer = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
+      expect(offer.body.updates.map((u: { updateId: string }) => u.updateId).filter((id: string) => id in expected)).toEqual([plain]);
+
+      // In a storing content mode, an install waits for its files (no worker here: they stay pending).
+      expect((await app.http.put('/api/v1/content/config', { mode: 'on_approval' }, { token: admin })).status).toBe(200);
+      try {
+        const waiting = await insertUpdate(app.db);
+        const set = await approve(app, admin, { updateId: waiting, groupId: group.id, decision: 'install' });
+        expect(set.approval).toMatchObject({ content: 'pending', offered: false, offerState: 'content_pending' });
+        const [item] = (await app.http.get(`/api/v1/computers/${pc.computerId}/effective-approvals?updateId=${waiting}`, { token: admin })).body.items;
+        expect(item).toMatchObject({ offered: false, offerState: 'content_pending' });
+      } finally {
+        expect((await app.http.put('/api/v1/content/config', { mode: 'none' }, { token: admin })).status).toBe(200);
+      }
+    });
+  });
+
   describe('who may change approvals', () => {
     it('admin and approver may; an auditor gets 403 on every write and nothing is written', async () => {
       const updateId = await insertUpdate(app.db);
@@ -365,6 +414,46 @@ describe('approvals', () => {
       expect((await app.http.post(`/api/v1/updates/${updateId}/decline`, { reason: 'again again' }, { token: admin })).status).toBe(409);
       const [{ count: after }] = await app.db.query('SELECT count(*)::int AS count FROM approval_log');
       expect(after).toBe(count);
+    });
+
+    it('DELETE takes it back (reason required, logged): the group approvals apply again and the computer is offered the update', async () => {
+      const group = await createGroup(app, admin);
+      const pc = await registerComputer(app, admin, { groupId: group.id });
+      const updateId = await insertUpdate(app.db);
+      await approve(app, admin, { updateId, groupId: group.id, decision: 'install' });
+      const offered = async () => {
+        const res = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
+        expect(res.status).toBe(200);
+        // Other tests' approvals for All Computers reach this computer too: only this update matters here.
+        return res.body.updates.map((u: { updateId: string }) => u.updateId).filter((id: string) => id === updateId);
+      };
+      expect(await offered()).toEqual([updateId]);
+      expect((await app.http.post(`/api/v1/updates/${updateId}/decline`, { reason: 'declined by mistake' }, { token: admin })).status).toBe(200);
+      expect(await offered()).toEqual([]);
+
+      const { token: auditor } = await userWithRole(app, Role.Auditor, admin);
+      expect((await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: auditor, body: { reason: 'not mine to undo' } })).status).toBe(403);
+      for (const body of [undefined, {}, { reason: 'no' }, { reason: 'ok then', extra: true }]) {
+        const bad = await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: admin, body });
+        expect(bad.status).toBe(400);
+        expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      }
+      expect((await app.http.delete(`/api/v1/updates/${UNKNOWN}/decline`, { token: admin, body: { reason: 'no such update' } })).status).toBe(404);
+
+      const { token: approver, username } = await userWithRole(app, Role.Approver, admin);
+      const res = await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: approver, body: { reason: 'the vendor re-released it' } });
+      expect(res.status).toBe(200);
+      expect(res.body.declined).toBeNull();
+      expect((await logRows(app)).at(-1)).toMatchObject({
+        update_id: updateId, group_id: null, previous_decision: 'decline', new_decision: 'none', reason: 'the vendor re-released it', source: 'manual', actor_name: username,
+      });
+      expect(await offered()).toEqual([updateId]);
+      expect((await app.http.get(`/api/v1/approvals?updateId=${updateId}`, { token: admin })).body.items).toMatchObject([{ groupId: group.id, decision: 'install' }]);
+
+      const again = await app.http.delete(`/api/v1/updates/${updateId}/decline`, { token: admin, body: { reason: 'twice over' } });
+      expect(again.status).toBe(409);
+      expect(again.body.type).toBe('urn:patchgate:problem:not_declined');
+      expect((await app.http.get('/api/v1/audit/verify', { token: admin })).body.ok).toBe(true);
     });
   });
 });
@@ -433,6 +522,23 @@ describe('the approval log', () => {
     await expect(appDb.query(`UPDATE approval_log SET reason = 'rewritten' WHERE seq = 1`)).rejects.toThrow(/append-only: UPDATE refused/);
     await expect(appDb.query('DELETE FROM approval_log WHERE seq = 1')).rejects.toThrow(/append-only: DELETE refused/);
     await expect(appDb.query('TRUNCATE approval_log')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it('but the trigger does not bind the table\'s owner, which the application is in local mode (as docs/security.md says)', async () => {
+    const appDb = app.app.get(DataSource);
+    const [{ owner, me }] = await appDb.query(`SELECT tableowner AS owner, current_user AS me FROM pg_tables WHERE tablename = 'approval_log'`);
+    expect(owner).toBe(me);
+    // Rolled back: the owner can switch the trigger off and rewrite a row; only the chain (verify) would tell.
+    const rewritten = await appDb
+      .transaction(async (manager) => {
+        await manager.query('ALTER TABLE approval_log DISABLE TRIGGER approval_log_append_only');
+        await manager.query(`UPDATE approval_log SET reason = 'rewritten' WHERE seq = 1`);
+        const [row] = await manager.query('SELECT reason FROM approval_log WHERE seq = 1');
+        throw Object.assign(new Error('roll back'), { reason: row.reason });
+      })
+      .catch((error: { reason?: string }) => error.reason);
+    expect(rewritten).toBe('rewritten');
     expect((await verify()).ok).toBe(true);
   });
 

@@ -188,7 +188,7 @@ describe('check-in: the whole loop, signed and cached', () => {
       { token: pc.token },
     );
     expect(report.status).toBe(202);
-    expect(report.body).toEqual({ accepted: 1 });
+    expect(report.body).toEqual({ accepted: 1, rejected: [] });
     await eventually(
       () => app.db.query('SELECT state FROM install_states WHERE computer_id = $1 AND update_id = $2', [pc.computerId, a.updateId]),
       (rows) => rows.length === 1,

@@ -30,13 +30,14 @@ function expectUnavailable(res: HttpResponse): void {
 
 const statusReport = (updateId: string) => ({ events: [{ updateId, revision: 1, state: 'installed', occurredAt: new Date().toISOString(), seq: 1 }] });
 
-/** Status reports sent one after another, each for a new update, until stopped; what each got is kept. */
+/** Status reports sent one after another, each for a new update of the catalog, until stopped; what each got is kept. */
 function reportContinuously(app: TestApp, token: string) {
   const answers: { updateId: string; status: number }[] = [];
   let running = true;
   const done = (async () => {
     while (running) {
-      const updateId = randomUUID();
+      // A report is accepted only for an update the catalog holds; PostgreSQL stays up in these runs.
+      const updateId = await insertUpdate(app.db);
       const res = await app.http.post('/client/v1/status', statusReport(updateId), { token }).catch(() => ({ status: 0 }));
       answers.push({ updateId, status: res.status });
       if (res.status !== 202) await new Promise((r) => setTimeout(r, 20));
@@ -169,12 +170,13 @@ describe('faults', () => {
       const pc = await registerComputer(app, admin);
       expect((await app.http.post('/client/v1/checkin', {}, { token: pc.token })).status).toBe(200);
 
+      // Updates of the catalog: unchecked while PostgreSQL is away, checked by the worker once it is back.
+      const whileDown = [await insertUpdate(app.db), await insertUpdate(app.db)];
       await services.stopService('postgres');
       expectUnavailable(await app.http.get('/api/v1/updates', { token: admin }));
       expectUnavailable(await app.http.post('/api/v1/auth/login', TEST_ADMIN));
       expect((await app.http.get('/health/ready')).status).toBe(503);
       // The agent path needs Redis only: reports are queued while the database is away.
-      const whileDown = [randomUUID(), randomUUID()];
       for (const updateId of whileDown) expect((await app.http.post('/client/v1/status', statusReport(updateId), { token: pc.token })).status).toBe(202);
 
       await services.restartService('postgres');

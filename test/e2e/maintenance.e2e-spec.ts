@@ -12,7 +12,8 @@ import { MAINTENANCE_SCHEDULER_ID } from '../../src/modules/maintenance/maintena
 import { LEGACY_RETENTION_SCHEDULER_ID } from '../../src/modules/status/status-ingest.processor';
 import { approve } from '../factories/approvals.factory';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
-import { insertUpdate } from '../factories/updates.factory';
+import { insertUpdate, UpdateSeed } from '../factories/updates.factory';
+import { createGroup } from '../factories/groups.factory';
 import { userWithRole } from '../factories/users.factory';
 import { eventually } from '../support/eventually';
 import { createTestEnvironment, startTestApp, TestApp } from '../support/test-app';
@@ -62,7 +63,7 @@ describe('maintenance', () => {
       [pc.computerId, updateId, state],
     );
   /** An update superseded by a new one whose first revision naming it was synced `days` days ago. */
-  const supersededFor = async (days: number, superseder: { declinedReason?: string } = {}) => {
+  const supersededFor = async (days: number, superseder: UpdateSeed = {}) => {
     const old = await insertUpdate(app.db);
     const current = await insertUpdate(app.db, { supersedes: [old], ...superseder });
     await app.db.query(`UPDATE update_revisions SET synced_at = now() - make_interval(days => $2) WHERE update_id = $1`, [current, days]);
@@ -123,15 +124,17 @@ describe('maintenance', () => {
   describe('declining superseded updates', () => {
     it('declines what a current update superseded long enough ago and no computer needs; keeps the rest', async () => {
       const pc = await registerComputer(app, admin);
-      const unneeded = await supersededFor(40);
+      // Its superseder is for arm64 only, so it does not hide the old update from this x64 computer.
+      const unneeded = await supersededFor(40, { applicability: { osFamily: ['windows'], arch: ['arm64'] } });
       const installedOnly = await supersededFor(40);
       const needed = await supersededFor(40);
       const recent = await supersededFor(10);
       const byDeclined = await supersededFor(40, { declinedReason: 'withdrawn' });
       await reportState(pc, installedOnly.old, 'installed');
       await reportState(pc, needed.old, 'failed');
-      // Approved, and offered while its superseder is not: the decline must reach the cached offer.
+      // Approved with its superseder, and offered (the superseder does not apply here): the decline must reach the cached offer.
       await approve(app, admin, { updateId: unneeded.old, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+      await approve(app, admin, { updateId: unneeded.current, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
       const before = await app.http.post('/client/v1/checkin', {}, { token: pc.token });
       expect(before.body.updates.map((u: { updateId: string }) => u.updateId)).toContain(unneeded.old);
 
@@ -152,6 +155,38 @@ describe('maintenance', () => {
       const after = await app.http.post('/client/v1/checkin', {}, { token: pc.token, headers: { 'if-none-match': before.headers.get('etag')! } });
       expect(after.status).toBe(200);
       expect(after.body.updates.map((u: { updateId: string }) => u.updateId)).not.toContain(unneeded.old);
+    });
+
+    it('declines only where the superseding update is effectively approved in every group that approves the old one, and says so', async () => {
+      const pilot = await createGroup(app, admin, { name: `Pilot-${randomUUID().slice(0, 6)}` });
+      const ring = await createGroup(app, admin, { name: `Ring-${randomUUID().slice(0, 6)}`, parentId: pilot.id });
+      const stranded = await supersededFor(40); // old approved for Pilot, new approved nowhere
+      const covered = await supersededFor(40); // old approved for Pilot, new for All Computers (inherited)
+      const childDeclines = await supersededFor(40); // as covered, but Pilot's child declines the new one
+      const suspended = await supersededFor(40); // the new one's approval for Pilot waits for review
+      const unapproved = await supersededFor(40); // approved nowhere: nothing to strand
+      for (const pair of [stranded, covered, childDeclines, suspended]) {
+        await approve(app, admin, { updateId: pair.old, groupId: pilot.id, decision: 'install' });
+      }
+      for (const pair of [covered, childDeclines]) {
+        await approve(app, admin, { updateId: pair.current, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+      }
+      await approve(app, admin, { updateId: childDeclines.current, groupId: ring.id, decision: 'decline', reason: 'breaks the ring' });
+      await approve(app, admin, { updateId: suspended.current, groupId: pilot.id, decision: 'install' });
+      await app.db.query(`UPDATE approvals SET status = 'needs_review' WHERE update_id = $1`, [suspended.current]);
+
+      await configure({ declineSupersededAfterDays: 30 });
+      const run = await runMaintenance();
+      expect(run.status).toBe('succeeded');
+      const declined = await Promise.all([stranded, covered, childDeclines, suspended, unapproved].map((p) => isDeclined(p.old)));
+      expect(declined).toEqual([false, true, false, false, true]);
+
+      const reasonOf = async (updateId: string) =>
+        (await app.db.query(`SELECT reason FROM approval_log WHERE update_id = $1 AND source = 'maintenance'`, [updateId]))[0].reason;
+      expect(await reasonOf(covered.old)).toBe(
+        `superseded by ${covered.current} for more than 30 days and needed by no computer; ${covered.current} is approved for install in all 2 group(s) that had this update approved`,
+      );
+      expect(await reasonOf(unapproved.old)).toBe(`superseded by ${unapproved.current} for more than 30 days and needed by no computer; approved for install in no group`);
     });
   });
 

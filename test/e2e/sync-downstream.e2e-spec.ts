@@ -1,10 +1,18 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import passport from 'passport';
 import { Role } from '../../src/common/auth/role';
 import { ApiTokenStrategy } from '../../src/modules/auth/strategies/api-token.strategy';
 import { JwtStrategy } from '../../src/modules/auth/strategies/jwt.strategy';
 import { FeedItem } from '../../scripts/feed/feed-item';
-import { currentRevisions, feedItem, readSampleFeed, SAMPLE_FEED_DIR } from '../factories/catalog.factory';
+import { ALL_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
+import { approve } from '../factories/approvals.factory';
+import { currentRevisions, feedItem, readSampleFeed, SAMPLE_FEED_DIR, writeFeedDirectory } from '../factories/catalog.factory';
+import { registerComputer } from '../factories/computers.factory';
 import { userWithRole } from '../factories/users.factory';
+import { eventually } from '../support/eventually';
 import { FeedServer } from '../support/feed-server';
 import { catalogChecksum, configureUpstream, runSync } from '../support/sync';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -204,5 +212,80 @@ describe('a Patchgate server as the upstream of another', () => {
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(new RegExp(`^GET ${catalogUrl}\\?.*: HTTP 401 Unauthorized`));
     });
+  });
+});
+
+/**
+ * A head office whose updates' files live on its own disk (a file:// feed, as the bundled sample in
+ * local mode): a branch office takes them from the head office's content store.
+ */
+describe('a downstream server taking files that live on its upstream', () => {
+  let upstream: TestApp;
+  let downstream: TestApp;
+  let upstreamAdmin: string;
+  let downstreamAdmin: string;
+  let downstreamToken: string;
+  const payload = randomBytes(48 * 1024);
+  const sha256 = createHash('sha256').update(payload).digest('hex');
+  let updateId: string;
+
+  const storedAt = (app: TestApp) => app.db.query('SELECT status FROM content_files WHERE sha256 = $1', [sha256]);
+
+  beforeAll(async () => {
+    [upstream, downstream] = await Promise.all([startTestApp({ withWorker: true }), startTestApp({ withWorker: true })]);
+    [upstreamAdmin, downstreamAdmin] = await Promise.all([upstream.login(), downstream.login()]);
+    authenticateWith(upstream);
+    const item = feedItem({ files: [{ name: 'tool.msu', url: 'file:///placeholder', sha256, size: payload.length }] });
+    updateId = item.updateId;
+    const feedUrl = writeFeedDirectory([[item]]);
+    const payloadPath = join(dirname(fileURLToPath(feedUrl)), 'tool.msu');
+    writeFileSync(payloadPath, payload);
+    item.files[0].url = pathToFileURL(payloadPath).href;
+    writeFileSync(fileURLToPath(feedUrl), JSON.stringify({ items: [item], nextCursor: null }));
+    await configureUpstream(upstream, upstreamAdmin, { kind: 'feed', url: feedUrl });
+    expect((await runSync(upstream, upstreamAdmin)).status).toBe('succeeded');
+    // The head office stores the file once approved.
+    expect((await upstream.http.put('/api/v1/content/config', { mode: 'on_approval' }, { token: upstreamAdmin })).status).toBe(200);
+    await approve(upstream, upstreamAdmin, { updateId, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+    await eventually(() => storedAt(upstream), (rows) => rows[0]?.status === 'stored', 30_000);
+    downstreamToken = (await upstream.http.post('/api/v1/downstream-tokens', { name: 'branch' }, { token: upstreamAdmin })).body.token;
+  });
+  afterAll(async () => {
+    // One after the other: the downstream's worker may still be talking to the upstream.
+    await downstream?.close();
+    await upstream?.close();
+  });
+
+  it('the upstream catalog offers the file at the upstream\'s own content URL, which answers the downstream token only', async () => {
+    const page = await upstream.http.get('/upstream/v1/catalog?limit=500', { token: downstreamToken });
+    const offered = page.body.items.find((i: FeedItem) => i.updateId === updateId);
+    const contentUrl = `${upstream.http.baseUrl}/content/v1/files/${sha256}`;
+    expect(offered.files).toEqual([{ name: 'tool.msu', url: contentUrl, sha256, size: payload.length }]);
+
+    const download = await fetch(contentUrl, { headers: { authorization: `Bearer ${downstreamToken}` } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(payload)).toBe(true);
+    for (const token of [undefined, upstreamAdmin, 'pgd_forged', `${downstreamToken}x`]) {
+      expect((await upstream.http.get(`/content/v1/files/${sha256}`, { token })).status).toBe(401);
+    }
+    expect((await upstream.http.get(`/content/v1/files/${'0'.repeat(64)}`, { token: downstreamToken })).status).toBe(404);
+  });
+
+  it('the downstream syncs the update (no file: URL refused), stores the file from its upstream and offers it to its computers', async () => {
+    authenticateWith(downstream);
+    await configureUpstream(downstream, downstreamAdmin, { kind: 'patchgate', url: `${upstream.http.baseUrl}/upstream/v1/catalog`, token: downstreamToken });
+    const run = await runSync(downstream, downstreamAdmin);
+    expect(run).toMatchObject({ status: 'succeeded', newUpdates: 1, itemErrorCount: 0 });
+
+    expect((await downstream.http.put('/api/v1/content/config', { mode: 'on_approval' }, { token: downstreamAdmin })).status).toBe(200);
+    const pc = await registerComputer(downstream, downstreamAdmin);
+    await approve(downstream, downstreamAdmin, { updateId, groupId: ALL_COMPUTERS_GROUP_ID, decision: 'install' });
+    await eventually(() => storedAt(downstream), (rows) => rows[0]?.status === 'stored', 30_000);
+
+    const offer = await downstream.http.post('/client/v1/checkin', {}, { token: pc.token });
+    const [update] = offer.body.updates.filter((u: { updateId: string }) => u.updateId === updateId);
+    expect(update.files).toEqual([expect.objectContaining({ url: `${downstream.http.baseUrl}/content/v1/files/${sha256}`, sha256 })]);
+    const bytes = Buffer.from(await (await fetch(`${downstream.http.baseUrl}/content/v1/files/${sha256}`, { headers: { authorization: `Bearer ${pc.token}` } })).arrayBuffer());
+    expect(bytes.equals(payload)).toBe(true);
   });
 });

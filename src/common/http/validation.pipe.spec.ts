@@ -1,5 +1,7 @@
 import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
-import { IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsPlainText } from '../validation/text.validators';
+import { Required as RequiredField } from './required.decorator';
 import { createValidationPipe } from './validation.pipe';
 
 class OptionalOnly {
@@ -8,6 +10,10 @@ class OptionalOnly {
 
 class Required {
   @IsString() name: string;
+}
+
+class WithRequiredField {
+  @RequiredField() @IsString() @MaxLength(64) @IsPlainText() version: string;
 }
 
 const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
@@ -37,5 +43,13 @@ describe('createValidationPipe', () => {
     await expect(pipe.transform({ name: 1 }, body(OptionalOnly))).rejects.toBeInstanceOf(BadRequestException);
     await expect(pipe.transform({ other: 'x' }, body(OptionalOnly))).rejects.toBeInstanceOf(BadRequestException);
     await expect(pipe.transform({ name: 'a' }, body(OptionalOnly))).resolves.toEqual(Object.assign(new OptionalOnly(), { name: 'a' }));
+  });
+
+  it('names a missing required field as missing, and only so; a present bad value still gets its own errors', async () => {
+    const pipe = createValidationPipe();
+    const missing = await pipe.transform({}, body(WithRequiredField)).catch((error: BadRequestException) => error.getResponse());
+    expect(missing).toMatchObject({ errors: [{ field: 'version', message: 'version is required' }] });
+    const bad = await pipe.transform({ version: 'a\u0000b' }, body(WithRequiredField)).catch((error: BadRequestException) => error.getResponse());
+    expect(bad).toMatchObject({ errors: [{ field: 'version', message: 'version must not contain control characters' }] });
   });
 });

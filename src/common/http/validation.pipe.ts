@@ -3,10 +3,17 @@ import { plainToInstance } from 'class-transformer';
 import { ValidatorOptions } from 'class-validator';
 import { oversizedStrings } from '../validation/string-caps';
 
+/** An absent value fails every rule of its field; when the field is required, that alone is said. */
+function constraintsOf(error: ValidationError): Record<string, string> {
+  const constraints = error.constraints ?? {};
+  if ((error.value === undefined || error.value === null) && constraints.isDefined) return { isDefined: constraints.isDefined };
+  return constraints;
+}
+
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.values(constraintsOf(error)).map((message) => ({ field, message }));
     return own.concat(flatten(error.children ?? [], field));
   });
 }

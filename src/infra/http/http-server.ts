@@ -83,6 +83,7 @@ function helmetFor(url: string): object | undefined {
 export async function secureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeContentTypeParser('text/plain');
+  replaceJsonParser(fastify);
   fastify.addHook('onRequest', async (request) => {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
@@ -91,4 +92,33 @@ export async function secureHttp(app: NestFastifyApplication, config: AppConfig)
   });
   await app.register(helmet, { contentSecurityPolicy: API_CSP, hsts: { maxAge: 31_536_000, includeSubDomains: true } });
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+}
+
+/**
+ * Fastify's JSON parser (secure-json-parse, prototype poisoning refused) answers every refusal as
+ * "Body is not valid JSON". The same parser, but a body that is valid JSON and was refused for a
+ * `__proto__` or `constructor.prototype` key says so.
+ */
+function replaceJsonParser(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parse(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error && (error as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' && isJson(body as string)) {
+        done(new DomainError('forbidden_json_key', HttpStatus.BAD_REQUEST, 'the body contains a "__proto__" or "constructor.prototype" key, which is refused'), undefined);
+        return;
+      }
+      done(error, value);
+    });
+  });
+}
+
+/** Plain JSON.parse makes `__proto__` an own property: it only tells valid JSON from the rest. */
+function isJson(body: string): boolean {
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -40,6 +40,8 @@ export interface ApprovalListRow {
   approval: ApprovalEntity;
   groupName: string;
   updateTitle: string;
+  updateExpired: boolean;
+  updateDeclined: boolean;
 }
 
 export interface ApprovalWrite {
@@ -71,6 +73,8 @@ interface ApprovalRow {
   updated_by: string;
   group_name?: string;
   update_title?: string;
+  update_expired?: boolean;
+  update_declined?: boolean;
 }
 
 const toEntity = (r: ApprovalRow): ApprovalEntity =>
@@ -147,7 +151,7 @@ export class ApprovalsRepository {
     if (filter.status) where.push(`a.status = ${param(filter.status)}`);
     if (after) where.push(`(a.update_id, a.group_id) > (${param(after[0])}::uuid, ${param(after[1])}::uuid)`);
     const rows: ApprovalRow[] = await this.approvals.query(
-      `SELECT a.*, g.name AS group_name, u.title AS update_title
+      `SELECT a.*, g.name AS group_name, u.title AS update_title, u.state = 'expired' AS update_expired, u.declined_at IS NOT NULL AS update_declined
          FROM approvals a
          JOIN computer_groups g ON g.id = a.group_id
          JOIN updates u ON u.update_id = a.update_id
@@ -156,7 +160,13 @@ export class ApprovalsRepository {
         LIMIT ${param(limit)}`,
       params,
     );
-    return rows.map((r) => ({ approval: toEntity(r), groupName: r.group_name!, updateTitle: r.update_title! }));
+    return rows.map((r) => ({
+      approval: toEntity(r),
+      groupName: r.group_name!,
+      updateTitle: r.update_title!,
+      updateExpired: r.update_expired!,
+      updateDeclined: r.update_declined!,
+    }));
   }
 
   /**

@@ -14,29 +14,43 @@ import { actorOf } from '../approval-log/approval-log-actor';
 import { ApprovalLogRecord, NewLogEntry } from '../approval-log/approval-log-entry';
 import { toLogEntryDto } from '../approval-log/approval-log-entry.mapper';
 import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
+import { offerStateOf } from './approval-offer-state';
 import { ApprovalFilter, ApprovalListKey, ApprovalsRepository, pairKey, UpdateForApproval } from './approvals.repository';
 import { ApprovalChangeDto, ApprovalDto, SetApprovalDto } from './dto/set-approval.dto';
 import { ApprovalEntity } from './entities/approval.entity';
 import { UnitOfWork } from '../../infra/database/unit-of-work';
 
-/** `content`: the update's content state (ContentService.contentStatesOf); null until known. */
-export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; updateTitle: string }, content: ContentState | null = null): ApprovalDto => ({
-  updateId: a.updateId,
-  updateTitle: names.updateTitle,
-  groupId: a.groupId,
-  groupName: names.groupName,
-  decision: a.decision,
-  deadline: a.deadline?.toISOString() ?? null,
-  optional: a.optional,
-  reason: a.reason,
-  revision: a.revision,
-  status: a.status,
-  source: a.source,
-  ruleId: a.ruleId,
-  updatedAt: a.updatedAt.toISOString(),
-  updatedBy: a.updatedBy,
-  content,
-});
+/**
+ * `content`: the update's content state (ContentService.contentStatesOf); null until known.
+ * `update`: whether the update is expired or declined for all groups, for `offered`/`offerState`.
+ */
+export const toApprovalDto = (
+  a: ApprovalEntity,
+  names: { groupName: string; updateTitle: string },
+  update: { updateExpired: boolean; updateDeclined: boolean },
+  content: ContentState | null = null,
+): ApprovalDto => {
+  const offerState = offerStateOf({ decision: a.decision, status: a.status, content, ...update });
+  return {
+    updateId: a.updateId,
+    updateTitle: names.updateTitle,
+    groupId: a.groupId,
+    groupName: names.groupName,
+    decision: a.decision,
+    deadline: a.deadline?.toISOString() ?? null,
+    optional: a.optional,
+    reason: a.reason,
+    revision: a.revision,
+    status: a.status,
+    source: a.source,
+    ruleId: a.ruleId,
+    updatedAt: a.updatedAt.toISOString(),
+    updatedBy: a.updatedBy,
+    content,
+    offered: offerState === 'offered',
+    offerState,
+  };
+};
 
 /** One requested change, validated and normalized. */
 interface ApprovalRequest {
@@ -76,7 +90,7 @@ export class ApprovalsService {
     const rows = await this.approvals.findPage(filter, limit + 1, after);
     const contentStates = await this.content.contentStatesOf(rows.map((r) => r.approval));
     const states = new Map(rows.map((r, i) => [r, contentStates[i]]));
-    return toPage(rows, limit, (r) => toApprovalDto(r.approval, r, states.get(r)!), (r) => [r.approval.updateId, r.approval.groupId]);
+    return toPage(rows, limit, (r) => toApprovalDto(r.approval, r, r, states.get(r)!), (r) => [r.approval.updateId, r.approval.groupId]);
   }
 
   async setOne(dto: SetApprovalDto, actor: Principal): Promise<ApprovalChangeDto> {
@@ -95,9 +109,10 @@ export class ApprovalsService {
     const requests = items.map((item, index) => this.checkRequest(item, now, where(index), extras(index), index));
     this.refuseDuplicates(requests, where);
 
+    let updates = new Map<string, UpdateForApproval>();
     const answer = await this.unitOfWork.run(async (tx) => {
       const { manager } = tx;
-      const updates = await this.approvals.lockUpdatesForApproval(manager, requests.map((r) => r.updateId));
+      updates = await this.approvals.lockUpdatesForApproval(manager, requests.map((r) => r.updateId));
       for (const r of requests) {
         if (!updates.has(r.updateId)) throw new DomainError('not_found', HttpStatus.NOT_FOUND, where(r.index)(`update ${r.updateId} does not exist`), extras(r.index));
       }
@@ -133,13 +148,17 @@ export class ApprovalsService {
       return results.map((r): ApprovalChangeDto => {
         const entry: ApprovalLogRecord | null = r.entry ? written[next++] : null;
         return {
-          approval: r.approval ? toApprovalDto(r.approval, { groupName: r.group.name, updateTitle: updates.get(r.approval.updateId)!.title }) : null,
+          approval: r.approval ? toApprovalDto(r.approval, { groupName: r.group.name, updateTitle: updates.get(r.approval.updateId)!.title }, updateFlags(updates.get(r.approval.updateId)!)) : null,
           logEntry: entry ? toLogEntryDto(entry) : null,
         };
       });
     });
     const states = await this.content.contentStatesOf(answer.map((r) => r.approval));
-    return answer.map((r, i) => (r.approval ? { ...r, approval: { ...r.approval, content: states[i] } } : r));
+    return answer.map((r, i) => {
+      if (!r.approval) return r;
+      const offerState = offerStateOf({ ...r.approval, ...updateFlags(updates.get(r.approval.updateId)!), content: states[i] });
+      return { ...r, approval: { ...r.approval, content: states[i], offered: offerState === 'offered', offerState } };
+    });
   }
 
   /** The checks that need no database: shape of the decision, deadline, flags and reason. */
@@ -225,6 +244,8 @@ export class ApprovalsService {
     };
   }
 }
+
+const updateFlags = (u: UpdateForApproval) => ({ updateExpired: u.expired, updateDeclined: u.declined });
 
 /** The request would leave the approval as it is. */
 function isSame(before: ApprovalEntity | null, r: ApprovalRequest): boolean {

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../../common/auth/access.decorators';
 import { ALL_ROLES, Principal, Role } from '../../common/auth/role';
 import { Page } from '../../common/pagination/page';
 import { CatalogService } from './catalog.service';
 import { ListUpdatesQueryDto } from './dto/list-updates.dto';
-import { DeclineDto, UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
+import { DeclineDto, UndeclineDto, UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
 import { ParseUpdateIdPipe } from './update-id.pipe';
 
 @ApiTags('catalog')
@@ -37,5 +37,19 @@ export class CatalogController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<UpdateDetailDto> {
     return this.catalog.decline(updateId, dto.reason, principal);
+  }
+
+  @Delete(':updateId/decline')
+  @Roles(Role.Admin, Role.Approver)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'take a global decline back (reason required, logged); 409 when the update is not declined' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse()
+  undecline(
+    @Param('updateId', ParseUpdateIdPipe) updateId: string,
+    @Body() dto: UndeclineDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UpdateDetailDto> {
+    return this.catalog.undecline(updateId, dto.reason, principal);
   }
 }

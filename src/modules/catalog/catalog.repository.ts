@@ -25,6 +25,8 @@ export interface DeclineCandidate {
   updateId: string;
   currentRevision: number;
   supersededBy?: string;
+  /** superseded ones: how many groups have the old update effectively approved for install (all of them have `supersededBy` too) */
+  approvingGroups?: number;
 }
 
 @Injectable()
@@ -87,6 +89,16 @@ export class CatalogRepository {
     return new Map(rows.map((r) => [r.update_id, r.title]));
   }
 
+  /** Title, expiry and global decline of these updates: what a view of their approvals needs to say what the offer does. */
+  async findOfferFacts(updateIds: string[]): Promise<Map<string, { title: string; expired: boolean; declined: boolean }>> {
+    if (!updateIds.length) return new Map();
+    const rows: { update_id: string; title: string; expired: boolean; declined: boolean }[] = await this.updates.query(
+      `SELECT update_id, title, state = 'expired' AS expired, declined_at IS NOT NULL AS declined FROM updates WHERE update_id = ANY($1::uuid[])`,
+      [updateIds],
+    );
+    return new Map(rows.map((r) => [r.update_id, { title: r.title, expired: r.expired, declined: r.declined }]));
+  }
+
   findSupersededBy(updateId: string): Promise<{ updateId: string; title: string }[]> {
     return this.updates
       .createQueryBuilder('u')
@@ -114,21 +126,39 @@ export class CatalogRepository {
     );
   }
 
+  /** Takes a global decline back: the update is offered again wherever its approvals say so. */
+  async clearDeclined(manager: EntityManager, updateId: string): Promise<void> {
+    await manager.query(
+      `UPDATE updates SET declined_at = NULL, declined_by = NULL, decline_reason = NULL, changed_at = now(),
+              change_seq = nextval('catalog_change_seq')
+        WHERE update_id = $1`,
+      [updateId],
+    );
+  }
+
   /**
    * Up to `limit` undeclined updates that a current update (active, not declined) has superseded
    * since before `supersededBefore` (the sync time of the superseding update's first revision that
    * names them), and that no computer still needs: no computer in service reports them downloaded,
-   * failed or installed pending a reboot (WSUS's "needed" count). Locked, for declining in `manager`'s transaction.
+   * failed or installed pending a reboot (WSUS's "needed" count). As WSUS's clean-up, only where
+   * the superseding update is approved: every group for which the old update is effectively
+   * approved for install (its own or an inherited approval, suspended ones included) must have the
+   * superseding update effectively approved for install too (active), or declining the old one
+   * would leave that group with neither. Locked, for declining in `manager`'s transaction.
    */
   findSupersededUnneeded(manager: EntityManager, supersededBefore: Date, limit: number): Promise<DeclineCandidate[]> {
     return manager.query(
-      `SELECT a.update_id AS "updateId", a.current_revision AS "currentRevision", s.update_id AS "supersededBy"
+      `SELECT a.update_id AS "updateId", a.current_revision AS "currentRevision", s.update_id AS "supersededBy",
+              s.approving_groups AS "approvingGroups"
          FROM updates a
          CROSS JOIN LATERAL (
-           SELECT b.update_id FROM updates b
+           SELECT b.update_id, approving.groups AS approving_groups FROM updates b
+            CROSS JOIN LATERAL (${GROUPS_APPROVING_SQL('a.update_id')}) approving
             WHERE b.supersedes @> ARRAY[a.update_id] AND b.state = 'active' AND b.declined_at IS NULL
               AND (SELECT min(r.synced_at) FROM update_revisions r
                     WHERE r.update_id = b.update_id AND r.document->'supersedes' ? a.update_id::text) < $1
+              AND NOT EXISTS (SELECT 1 FROM unnest(approving.ids) AS g(id) JOIN computer_groups cg ON cg.id = g.id
+                               WHERE ${EFFECTIVE_INSTALL_SQL('cg.path', 'b.update_id', true)} IS NOT TRUE)
             LIMIT 1) s
         WHERE a.declined_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM install_states i JOIN computers c ON c.id = i.computer_id AND c.revoked_at IS NULL
@@ -149,6 +179,27 @@ export class CatalogRepository {
     );
   }
 }
+
+/**
+ * Whether the effective decision (the deepest explicit one on the group path `pathSql`, as in
+ * ApprovalsRepository's effectiveDecisionsSql) for `updateSql` is install; with `activeOnly`, a
+ * suspended (needs_review) install does not count. NULL when no group on the path decided.
+ */
+const EFFECTIVE_INSTALL_SQL = (pathSql: string, updateSql: string, activeOnly: boolean) =>
+  `(SELECT ap.decision = 'install'${activeOnly ? ` AND ap.status = 'active'` : ''}
+      FROM unnest(${pathSql}) WITH ORDINALITY AS p(group_id, depth)
+      JOIN approvals ap ON ap.group_id = p.group_id AND ap.update_id = ${updateSql}
+     ORDER BY p.depth DESC LIMIT 1)`;
+
+/**
+ * The groups for which `updateSql` is effectively approved for install: `ids`, and `groups`, their
+ * count. Only groups below (or at) a group with an explicit install of it can be among them.
+ */
+const GROUPS_APPROVING_SQL = (updateSql: string) =>
+  `SELECT coalesce(array_agg(DISTINCT cg.id), '{}') AS ids, count(DISTINCT cg.id)::int AS groups
+     FROM approvals ai JOIN computer_groups cg ON cg.path @> ARRAY[ai.group_id]
+    WHERE ai.update_id = ${updateSql} AND ai.decision = 'install'
+      AND ${EFFECTIVE_INSTALL_SQL('cg.path', updateSql, false)}`;
 
 /**
  * "Approved" in the catalog list: some group has an explicit install decision. Approvals live in

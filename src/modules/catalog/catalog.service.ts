@@ -47,6 +47,13 @@ export const globalDeclineEntry = (
   ruleId: null,
 });
 
+/** The approval-log entry that takes a global decline back (group null, decline → none). */
+export const globalUndeclineEntry = (actor: LogActor, update: { updateId: string; currentRevision: number }, reason: string): NewLogEntry => ({
+  ...globalDeclineEntry(actor, update, reason, 'manual'),
+  previousDecision: 'decline',
+  newDecision: 'none',
+});
+
 @Injectable()
 export class CatalogService {
   constructor(
@@ -93,6 +100,22 @@ export class CatalogService {
       await this.catalog.markDeclined(manager, updateId, actor.name, reason);
       // Logged like any approval change, in the same transaction.
       await this.approvalLog.append(manager, [globalDeclineEntry(actorOf(actor), update, reason, 'manual')]);
+      afterCommit(() => this.offerVersions.bumpCatalog());
+    });
+    return this.get(updateId);
+  }
+
+  /**
+   * Takes a global decline back (a mistaken or automatic one): the group approvals, which a decline
+   * leaves as they were, apply again. Logged like the decline, with the reason.
+   */
+  async undecline(updateId: string, reason: string, actor: Principal): Promise<UpdateDetailDto> {
+    await this.unitOfWork.run(async ({ manager, afterCommit }) => {
+      const update = await this.catalog.lockUpdate(manager, updateId);
+      if (!update) throw new NotFoundError('update', updateId);
+      if (!update.declinedAt) throw new ConflictError('not_declined', `update ${updateId} is not declined`);
+      await this.catalog.clearDeclined(manager, updateId);
+      await this.approvalLog.append(manager, [globalUndeclineEntry(actorOf(actor), update, reason)]);
       afterCommit(() => this.offerVersions.bumpCatalog());
     });
     return this.get(updateId);

@@ -12,6 +12,7 @@ import { EnrollmentKeysRepository } from './enrollment-keys.repository';
 import { EnrollmentService } from './enrollment.service';
 import { ComputerEntity } from './entities/computer.entity';
 import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
+import { ContentModule } from '../content/content.module';
 
 /**
  * Computers, their enrollment and their token cache. The ComputerAuthenticator the global AccessGuard
@@ -26,6 +27,7 @@ import { EnrollmentKeyEntity } from './entities/enrollment-key.entity';
     CatalogModule,
     SettingsModule,
     SigningModule,
+    ContentModule,
   ],
   providers: [ComputersRepository, ComputersService, EnrollmentKeysRepository, EnrollmentService, ComputerTokenCache],
   exports: [ComputersRepository, ComputerTokenCache, ComputersService, EnrollmentService],

@@ -14,6 +14,8 @@ import { ComputerDetailDto, ComputerDto, ListComputersQueryDto } from './dto/com
 import { EffectiveApprovalDto, EffectiveApprovalsDto } from './dto/effective-approvals.dto';
 import { ComputerIdentityDto } from './dto/register-computer.dto';
 import { UnitOfWork } from '../../infra/database/unit-of-work';
+import { offerStateOf } from '../approvals/approval-offer-state';
+import { ContentService } from '../content/content.service';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -44,6 +46,7 @@ export class ComputersService {
     private readonly offerVersions: OfferVersionsService,
     private readonly tokens: ComputerTokenCache,
     private readonly unitOfWork: UnitOfWork,
+    private readonly content: ContentService,
   ) {}
 
   /** The cached principal carries the group; a move must not leave the old one behind. */
@@ -113,8 +116,8 @@ export class ComputersService {
 
   /**
    * What the computer inherits, update by update: the nearest explicit decision on its group path
-   * (ApprovalsRepository.findEffectiveDecisions). Global declines and expiry are applied on top of
-   * this by the offer; a `needs_review` install is not offered.
+   * (ApprovalsRepository.findEffectiveDecisions), with what the offer does with it (`offerState`:
+   * global declines, expiry, suspension and content applied, as the check-in applies them).
    */
   async effectiveApprovals(id: string, query: { updateId?: string; limit: number; cursor?: string }): Promise<EffectiveApprovalsDto> {
     const row = await this.computers.findWithGroup(id);
@@ -127,13 +130,20 @@ export class ComputersService {
       { afterUpdateId, limit: query.limit + 1 },
     );
     const pathGroups = new Map((await this.groups.findByIds(group.path)).map((g) => [g.id, g]));
-    const titles = await this.catalog.findTitles(decisions.map((d) => d.updateId));
+    const facts = await this.catalog.findOfferFacts(decisions.map((d) => d.updateId));
+    const contentStates = await this.content.contentStatesOf(decisions);
+    const offerStates = new Map(
+      decisions.map((d, i) => {
+        const update = facts.get(d.updateId);
+        return [d, offerStateOf({ ...d, updateExpired: update?.expired ?? false, updateDeclined: update?.declined ?? false, content: contentStates[i] })];
+      }),
+    );
     const page = toPage(
       decisions,
       query.limit,
       (d): EffectiveApprovalDto => ({
         updateId: d.updateId,
-        title: titles.get(d.updateId) ?? null,
+        title: facts.get(d.updateId)?.title ?? null,
         decision: d.decision,
         deadline: d.deadline?.toISOString() ?? null,
         optional: d.optional,
@@ -142,6 +152,8 @@ export class ComputersService {
         sourceGroupId: d.groupId,
         sourceGroupName: pathGroups.get(d.groupId)?.name ?? null,
         inherited: d.groupId !== group.id,
+        offered: offerStates.get(d) === 'offered',
+        offerState: offerStates.get(d)!,
       }),
       (d) => [d.updateId],
     );

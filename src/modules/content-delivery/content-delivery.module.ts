@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ContentModule } from '../content/content.module';
 import { OffersModule } from '../offers/offers.module';
 import { ContentDeliveryService } from './content-delivery.service';
+import { ContentReaderGuard } from './content-reader.guard';
 
 /**
  * Stored files served to computers (`/content/v1/files`), each only the files of its own offer: an
@@ -11,7 +12,7 @@ import { ContentDeliveryService } from './content-delivery.service';
  */
 @Module({
   imports: [ContentModule, OffersModule],
-  providers: [ContentDeliveryService],
-  exports: [ContentDeliveryService],
+  providers: [ContentDeliveryService, ContentReaderGuard],
+  exports: [ContentDeliveryService, ContentReaderGuard],
 })
 export class ContentDeliveryModule {}

@@ -80,7 +80,8 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
     const signal = AbortSignal.any([this.shutdown.signal, deadline]);
     try {
       if (!(await this.storage.has(file.sha256))) {
-        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, signal));
+        const upstream = await this.files.findPatchgateUpstream();
+        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, signal, upstream));
       }
     } catch (caught) {
       if (this.shutdown.signal.aborted) throw caught;

@@ -81,6 +81,20 @@ export class ContentRepository {
     return rows.map((r) => r.sha256);
   }
 
+  /** Whether the file is stored (a file of the catalog, verified). */
+  async isStored(sha256: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM content_files WHERE sha256 = $1 AND status = 'stored'`, [sha256]);
+    return rows.length > 0;
+  }
+
+  /** The upstream a patchgate-kind sync reads, with the token it presents there (the sync's table, created by its migration). */
+  async findPatchgateUpstream(): Promise<{ url: string; token: string } | null> {
+    const [row]: { url: string; token: string | null }[] = await this.dataSource.query(
+      `SELECT upstream_url AS url, upstream_token AS token FROM sync_config WHERE id = 1 AND upstream_kind = 'patchgate'`,
+    );
+    return row?.token ? { url: row.url, token: row.token } : null;
+  }
+
   async findFile(sha256: string): Promise<ContentFile | null> {
     const rows: ContentFile[] = await this.dataSource.query(
       `SELECT sha256, size::float8 AS size, url, source, status FROM content_files WHERE sha256 = $1`,

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsModule } from '../settings/settings.module';
-import { PersistedEventsCounter } from './persisted-events.counter';
+import { DeadLetteredEventsCounter, PersistedEventsCounter } from './persisted-events.counter';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';
 import { RequestMetrics } from './request-metrics';
@@ -12,7 +12,7 @@ import { StateMetrics } from './state-metrics';
 @Global()
 @Module({
   imports: [SettingsModule, BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })))],
-  providers: [MetricsRegistry, RequestMetrics, MetricsRepository, PersistedEventsCounter, StateMetrics],
+  providers: [MetricsRegistry, RequestMetrics, MetricsRepository, PersistedEventsCounter, DeadLetteredEventsCounter, StateMetrics],
   exports: [MetricsRegistry, RequestMetrics],
 })
 export class MetricsModule {}

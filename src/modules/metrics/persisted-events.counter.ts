@@ -11,3 +11,11 @@ export class PersistedEventsCounter extends RedisCounter {
     super(redis, `${config.redisPrefix}:metrics:status-events-persisted`);
   }
 }
+
+/** Status events the workers dead-lettered (patchgate_status_events_dead_lettered_total). */
+@Injectable()
+export class DeadLetteredEventsCounter extends RedisCounter {
+  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+    super(redis, `${config.redisPrefix}:metrics:status-events-dead-lettered`);
+  }
+}

@@ -16,6 +16,7 @@ export class RequestMetrics implements OnModuleInit {
   readonly checkInAnswered: Counter.Internal;
   readonly checkInNotModified: Counter.Internal;
   readonly statusEventsAccepted: Counter;
+  readonly statusEventsRejected: Counter;
 
   constructor(
     private readonly metrics: MetricsRegistry,
@@ -25,6 +26,10 @@ export class RequestMetrics implements OnModuleInit {
     this.checkInAnswered = this.checkIns.labels('200');
     this.checkInNotModified = this.checkIns.labels('304');
     this.statusEventsAccepted = metrics.counter({ name: 'patchgate_status_events_accepted_total', help: 'Status events accepted (202) by this API process' });
+    this.statusEventsRejected = metrics.counter({
+      name: 'patchgate_status_events_rejected_total',
+      help: 'Status events this API process did not accept because the catalog does not hold their update (listed in the 202 as rejected)',
+    });
   }
 
   onModuleInit(): void {

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsService } from '../settings/settings.service';
-import { PersistedEventsCounter } from './persisted-events.counter';
+import { DeadLetteredEventsCounter, PersistedEventsCounter } from './persisted-events.counter';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';
 
@@ -24,11 +24,23 @@ function shareWhilePending<T>(read: () => Promise<T>): () => Promise<T> {
  */
 @Injectable()
 export class StateMetrics {
-  constructor(metrics: MetricsRegistry, repository: MetricsRepository, settings: SettingsService, persisted: PersistedEventsCounter, moduleRef: ModuleRef) {
+  constructor(
+    metrics: MetricsRegistry,
+    repository: MetricsRepository,
+    settings: SettingsService,
+    persisted: PersistedEventsCounter,
+    moduleRef: ModuleRef,
+    deadLettered: DeadLetteredEventsCounter,
+  ) {
     metrics.externalCounter({
       name: 'patchgate_status_events_persisted_total',
       help: 'Status events stored by the workers (all of them, counted in Redis)',
       read: () => persisted.read(),
+    });
+    metrics.externalCounter({
+      name: 'patchgate_status_events_dead_lettered_total',
+      help: 'Status events the workers could not store (refused by PostgreSQL, or for an update the catalog does not hold), kept in status_dead_letters',
+      read: () => deadLettered.read(),
     });
 
     metrics.gauge({

@@ -43,7 +43,7 @@ export class StatusIngestProcessor extends WorkerHost implements OnApplicationBo
   }
 
   private async ingest(job: Job<IngestStatusJob>): Promise<void> {
-    const { computerId, events } = job.data;
+    const { computerId, events, receivedAt } = job.data;
     await this.batcher.add(
       events.map((e) => ({
         computerId,
@@ -54,6 +54,7 @@ export class StatusIngestProcessor extends WorkerHost implements OnApplicationBo
         message: e.message ?? null,
         occurredAt: e.occurredAt,
         seq: e.seq,
+        receivedAt,
       })),
     );
   }

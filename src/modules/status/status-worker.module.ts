@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PersistedEventsCounter } from '../metrics/persisted-events.counter';
+import { DeadLetteredEventsCounter, PersistedEventsCounter } from '../metrics/persisted-events.counter';
 import { StatusBatcher } from './status-batcher';
 import { StatusIngestProcessor } from './status-ingest.processor';
 import { StatusModule } from './status.module';
@@ -7,6 +7,6 @@ import { StatusModule } from './status.module';
 /** Worker side: stores queued reports in batches. */
 @Module({
   imports: [StatusModule],
-  providers: [StatusBatcher, StatusIngestProcessor, PersistedEventsCounter],
+  providers: [StatusBatcher, StatusIngestProcessor, PersistedEventsCounter, DeadLetteredEventsCounter],
 })
 export class StatusWorkerModule {}

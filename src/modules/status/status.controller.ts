@@ -13,7 +13,8 @@ export class StatusController {
 
   /**
    * Install-state events of the calling computer (the token decides which computer). The whole batch
-   * is validated first: one bad event is a 400 naming it and nothing is stored.
+   * is validated first: one malformed event is a 400 naming it and nothing is stored. A well-formed
+   * event for an update the catalog does not hold is listed in `rejected`; the rest is accepted.
    */
   @Post()
   @ComputerAuth('bearer')
@@ -21,6 +22,6 @@ export class StatusController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: StatusAcceptedDto })
   async report(@Body() dto: StatusReportDto, @CurrentComputer() computer: ComputerPrincipal): Promise<StatusAcceptedDto> {
-    return { accepted: await this.status.accept(computer.computerId, dto.events) };
+    return this.status.accept(computer.computerId, dto.events);
   }
 }

@@ -11,7 +11,18 @@ export interface StoredStatusEvent {
   message: string | null;
   occurredAt: string;
   seq: number;
+  /** when the API accepted the report (ISO 8601); kept with a dead letter */
+  receivedAt?: string;
 }
+
+/** Why an event was dead-lettered: its update is not in the catalog, or PostgreSQL refused it. */
+export type DeadLetterReason = 'unknown_update' | 'refused';
+
+/** JSON text of the event as reported (JSON escapes control characters, so a NUL byte is kept readable). */
+const asText = (e: StoredStatusEvent) =>
+  JSON.stringify({ updateId: e.updateId, revision: e.revision, state: e.state, errorCode: e.errorCode, message: e.message, occurredAt: e.occurredAt, seq: e.seq });
+
+export const eventKey = (updateId: string, revision: number) => `${updateId.toLowerCase()}#${revision}`;
 
 const columns = (events: StoredStatusEvent[]) => [
   events.map((e) => e.computerId),
@@ -34,36 +45,72 @@ export class StatusRepository {
   /**
    * Stores a batch in one transaction: every event into the history, and the newest per
    * (computer, update) into the current state unless a report with a higher seq is already there.
-   * Events of computers deleted meanwhile are dropped. Returns how many events the history got and
-   * the computers whose state changed.
+   * Events of computers deleted meanwhile are dropped; events of updates the catalog does not hold
+   * are dead-lettered. Returns how many events the history got, the computers whose state changed,
+   * and how many events were dead-lettered as unknown.
    */
-  persist(events: StoredStatusEvent[]): Promise<{ stored: number; changed: string[] }> {
+  persist(all: StoredStatusEvent[]): Promise<{ stored: number; changed: string[]; unknown: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      // An event for an update (or revision) the catalog does not hold would be stored and never
+      // shown: it is dead-lettered instead (the API refuses most of them; see StatusService).
+      const known = await this.findKnownRevisions(all, manager);
+      const events = all.filter((e) => known.has(eventKey(e.updateId, e.revision)));
+      const unknown = all.filter((e) => !known.has(eventKey(e.updateId, e.revision)));
+      if (unknown.length) await this.insertDeadLetters(manager, unknown, 'unknown_update', null);
+      if (!events.length) return { stored: 0, changed: [], unknown: unknown.length };
+      return { ...(await this.persistKnown(manager, events)), unknown: unknown.length };
+    });
+  }
+
+  /** The (update, revision) pairs of `events` that the catalog holds (a revision up to the current one), as `eventKey`s. */
+  async findKnownRevisions(events: { updateId: string; revision: number }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+    if (!events.length) return new Set();
+    const rows: { update_id: string; revision: number }[] = await manager.query(
+      `SELECT DISTINCT e.update_id, e.revision FROM unnest($1::uuid[], $2::int[]) AS e(update_id, revision)
+         JOIN updates u ON u.update_id = e.update_id AND e.revision <= u.current_revision`,
+      [events.map((e) => e.updateId), events.map((e) => e.revision)],
+    );
+    return new Set(rows.map((r) => eventKey(r.update_id, r.revision)));
+  }
+
+  /** Keeps events that cannot be stored (see the status_dead_letters migration). */
+  async deadLetter(events: StoredStatusEvent[], reason: DeadLetterReason, error: string | null): Promise<void> {
+    await this.insertDeadLetters(this.dataSource.manager, events, reason, error);
+  }
+
+  private async insertDeadLetters(manager: EntityManager, events: StoredStatusEvent[], reason: DeadLetterReason, error: string | null): Promise<void> {
+    await manager.query(
+      `INSERT INTO status_dead_letters (computer_id, reason, error, event, received_at)
+       SELECT computer_id, $3, $4, event, received_at FROM unnest($1::uuid[], $2::text[], $5::timestamptz[]) AS d(computer_id, event, received_at)`,
+      [events.map((e) => e.computerId), events.map(asText), reason, error?.slice(0, 2000) ?? null, events.map((e) => e.receivedAt ?? null)],
+    );
+  }
+
+  private async persistKnown(manager: EntityManager, events: StoredStatusEvent[]): Promise<{ stored: number; changed: string[] }> {
     const newest = new Map<string, StoredStatusEvent>();
     for (const event of events) {
       const key = `${event.computerId}/${event.updateId}`;
       const kept = newest.get(key);
       if (!kept || kept.seq < event.seq) newest.set(key, event);
     }
-    return this.dataSource.transaction(async (manager) => {
-      const [{ stored }]: { stored: number }[] = await manager.query(
-        `WITH stored AS (
-           INSERT INTO status_events (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
-           SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id) RETURNING 1)
-         SELECT count(*)::int AS stored FROM stored`,
-        columns(events),
-      );
-      const changed: { computer_id: string }[] = await manager.query(
-        `INSERT INTO install_states (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
-         SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id)
-         ON CONFLICT (computer_id, update_id) DO UPDATE
-           SET revision = excluded.revision, state = excluded.state, error_code = excluded.error_code,
-               message = excluded.message, occurred_at = excluded.occurred_at, seq = excluded.seq, received_at = now()
-           WHERE install_states.seq < excluded.seq
-         RETURNING computer_id`,
-        columns([...newest.values()]),
-      );
-      return { stored, changed: [...new Set(changed.map((row) => row.computer_id))] };
-    });
+    const [{ stored }]: { stored: number }[] = await manager.query(
+      `WITH stored AS (
+         INSERT INTO status_events (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
+         SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id) RETURNING 1)
+       SELECT count(*)::int AS stored FROM stored`,
+      columns(events),
+    );
+    const changed: { computer_id: string }[] = await manager.query(
+      `INSERT INTO install_states (computer_id, update_id, revision, state, error_code, message, occurred_at, seq)
+       SELECT e.* FROM ${UNNEST} WHERE EXISTS (SELECT 1 FROM computers c WHERE c.id = e.computer_id)
+       ON CONFLICT (computer_id, update_id) DO UPDATE
+         SET revision = excluded.revision, state = excluded.state, error_code = excluded.error_code,
+             message = excluded.message, occurred_at = excluded.occurred_at, seq = excluded.seq, received_at = now()
+         WHERE install_states.seq < excluded.seq
+       RETURNING computer_id`,
+      columns([...newest.values()]),
+    );
+    return { stored, changed: [...new Set(changed.map((row) => row.computer_id))] };
   }
 
   /** Deletes up to `limit` history events received before the cutoff, oldest first; answers how many. */

@@ -7,6 +7,7 @@ import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, De
 import { IsPlainText, IsTimestamp } from '../../../common/validation/text.validators';
 import { ApprovalLogEntryDto } from '../../approval-log/dto/approval-log-entry.dto';
 import { IsUpdateId } from '../../../common/validation/is-update-id';
+import { OFFER_STATES, OfferState } from '../approval-offer-state';
 
 export const MAX_BULK_ITEMS = 1000;
 
@@ -80,6 +81,14 @@ export class ApprovalDto {
     description: "install approvals in a storing content mode: whether the update's files are stored (it is offered only then), still pending, or failed; null otherwise",
   })
   content: ContentState | null;
+  @ApiProperty({ description: 'whether the offer gives this decision to the computers it applies to (offerState `offered`)' })
+  offered: boolean;
+  @ApiProperty({
+    enum: OFFER_STATES,
+    description:
+      'what the offer does with it: `offered`; `declined` (the decision); `declined_globally` (the update is declined for all groups); `expired`; `needs_review` (suspended); `content_pending` / `content_failed` (files not stored yet, or failed verification)',
+  })
+  offerState: OfferState;
 }
 
 export class ApprovalChangeDto {

@@ -25,6 +25,16 @@ export class UpstreamCatalogRepository {
     return rows.map((r) => ({ changeSeq: r.seq, document: r.document }));
   }
 
+  /** Which of these files this server stores (the content store's table: created by its migration). */
+  async findStoredFiles(sha256s: string[]): Promise<Set<string>> {
+    if (!sha256s.length) return new Set();
+    const rows: { sha256: string }[] = await this.dataSource.query(
+      `SELECT sha256 FROM content_files WHERE sha256 = ANY($1::text[]) AND status = 'stored'`,
+      [[...new Set(sha256s.map((s) => s.toLowerCase()))]],
+    );
+    return new Set(rows.map((r) => r.sha256));
+  }
+
   /** The highest change_seq handed out so far (0 when none). */
   async lastChangeSeq(): Promise<string> {
     const [{ seq }]: { seq: string }[] = await this.dataSource.query(

@@ -42,6 +42,12 @@ export class DeclineDto {
   reason: string;
 }
 
+export class UndeclineDto {
+  @ApiProperty({ description: 'why the global decline is taken back (kept in the approval log)' })
+  @IsString() @MinLength(3) @MaxLength(2000)
+  reason: string;
+}
+
 export class UpdateDetailDto {
   @ApiProperty() updateId: string;
   @ApiProperty({ description: 'the current (highest) revision, as the upstream describes it' }) current: UpdateRevisionData;

@@ -3,6 +3,7 @@ import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { APPROVAL_STATUSES, ApprovalStatus, Decision, DECISIONS } from '../../approval-log/approval-decision';
 import { IsUpdateId } from '../../../common/validation/is-update-id';
+import { OFFER_STATES, OfferState } from '../../approvals/approval-offer-state';
 
 export class EffectiveApprovalsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only this update' })
@@ -21,6 +22,8 @@ export class EffectiveApprovalDto {
   @ApiProperty({ description: 'the group on the computer\'s path whose decision applies' }) sourceGroupId: string;
   @ApiProperty({ nullable: true }) sourceGroupName: string | null;
   @ApiProperty({ description: 'the decision comes from a group above the computer\'s own' }) inherited: boolean;
+  @ApiProperty({ description: 'whether the offer gives this decision to the computer, if the update applies to it (offerState `offered`)' }) offered: boolean;
+  @ApiProperty({ enum: OFFER_STATES, description: 'what the offer does with it: see ApprovalDto.offerState' }) offerState: OfferState;
 }
 
 export class GroupRefDto {

@@ -3,27 +3,28 @@ import type { RegisterRequest, RegisterResponse, ServerPublicKey } from '../../.
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsPlainText } from '../../../common/validation/text.validators';
+import { Required } from '../../../common/http/required.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ReportedOsDto {
   @ApiProperty({ example: 'windows' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(64) @IsPlainText()
+  @Transform(trim) @Required() @IsString() @MinLength(1) @MaxLength(64) @IsPlainText()
   family: string;
 
   @ApiProperty({ example: '10.0.26100' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(64) @IsPlainText()
+  @Transform(trim) @Required() @IsString() @MinLength(1) @MaxLength(64) @IsPlainText()
   version: string;
 }
 
 /** POST /client/v1/register of src/contracts/client-protocol.ts, validated. */
 export class RegisterComputerDto implements RegisterRequest {
   @ApiProperty({ description: 'an enrollment key (`pge_…`) from POST /api/v1/enrollment-keys', writeOnly: true })
-  @IsString() @MinLength(1) @MaxLength(200)
+  @Required() @IsString() @MinLength(1) @MaxLength(200)
   enrollmentKey: string;
 
   @ApiProperty({ example: 'ws-0042.corp.example.com' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(255) @IsPlainText()
+  @Transform(trim) @Required() @IsString() @MinLength(1) @MaxLength(255) @IsPlainText()
   hostname: string;
 
   @ApiProperty({ type: ReportedOsDto })
@@ -31,11 +32,11 @@ export class RegisterComputerDto implements RegisterRequest {
   os: ReportedOsDto;
 
   @ApiProperty({ example: 'x64' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(32) @IsPlainText()
+  @Transform(trim) @Required() @IsString() @MinLength(1) @MaxLength(32) @IsPlainText()
   arch: string;
 
   @ApiProperty({ example: '1.4.2' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(64) @IsPlainText()
+  @Transform(trim) @Required() @IsString() @MinLength(1) @MaxLength(64) @IsPlainText()
   agentVersion: string;
 
   @ApiPropertyOptional({

@@ -6,8 +6,9 @@ import { cutoff, MaintenanceTask, MaintenanceTaskName, TaskBatch, TaskContext } 
 import { UpdateDecliner } from './update-decliner';
 
 /**
- * Declines updates a current update has superseded for `declineSupersededAfterDays` days and that
- * no computer still needs (CatalogRepository.findSupersededUnneeded says what that means).
+ * Declines updates a current update has superseded for `declineSupersededAfterDays` days, that no
+ * computer still needs, and whose superseding update is approved wherever they are
+ * (CatalogRepository.findSupersededUnneeded says what that means); the reason logged says which.
  */
 @Injectable()
 export class DeclineSupersededTask implements MaintenanceTask {
@@ -29,7 +30,11 @@ export class DeclineSupersededTask implements MaintenanceTask {
     return this.decliner.decline(
       manager,
       candidates,
-      (c) => `superseded by ${c.supersededBy} for more than ${days} days and needed by no computer`,
+      (c) =>
+        `superseded by ${c.supersededBy} for more than ${days} days and needed by no computer; ` +
+        (c.approvingGroups
+          ? `${c.supersededBy} is approved for install in all ${c.approvingGroups} group(s) that had this update approved`
+          : 'approved for install in no group'),
       batchSize,
     );
   }

@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -16,8 +15,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { StatusEvent, StatusReport, StatusReportAnswer } from '../../../contracts/client-protocol';
-import { REPORTED_STATES, ReportedState } from '../install-state';
 import { IsUpdateId } from '../../../common/validation/is-update-id';
+import { IsPlainText } from '../../../common/validation/text.validators';
+import { REPORTED_STATES, ReportedState } from '../install-state';
+import { IsReportedTime } from './reported-time.validator';
 
 export const MAX_EVENTS_PER_REPORT = 1000;
 
@@ -37,15 +38,15 @@ export class StatusEventDto implements StatusEvent {
 
   @ApiPropertyOptional({ description: 'required when state is failed, e.g. 0x80240022 or download_failed' })
   @ValidateIf((event: StatusEventDto) => event.state === 'failed' || event.errorCode !== undefined)
-  @IsString() @Matches(/^[\w.:-]{1,64}$/, { message: 'errorCode must be 1-64 letters, digits or _.:-' })
+  @IsString() @MaxLength(64) @Matches(/^[\w.:-]{1,64}$/, { message: 'errorCode must be 1-64 letters, digits or _.:-' })
   errorCode?: string;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @ApiPropertyOptional({ maxLength: 2000, description: 'free text; tab and newlines allowed, no other control character (no NUL)' })
+  @IsOptional() @IsString() @MaxLength(2000) @IsPlainText()
   message?: string;
 
-  @ApiProperty({ description: 'when it happened on the computer (ISO-8601)' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ description: 'when it happened on the computer: ISO 8601 `YYYY-MM-DDThh:mm:ss[.ffffff]` with `Z` or `±hh:mm`, year 0001-9999' })
+  @IsString() @IsReportedTime()
   occurredAt: string;
 
   @ApiProperty({ description: 'per-computer sequence number; a report never overwrites one with a higher seq' })
@@ -60,7 +61,17 @@ export class StatusReportDto implements StatusReport {
   events: StatusEventDto[];
 }
 
+export class RejectedStatusEventDto {
+  @ApiProperty({ description: 'position of the event in the report' }) index: number;
+  @ApiProperty() updateId: string;
+  @ApiProperty() revision: number;
+  @ApiProperty({ enum: ['unknown_update'], description: '`unknown_update`: the catalog holds no such update or revision' }) reason: 'unknown_update';
+}
+
 export class StatusAcceptedDto implements StatusReportAnswer {
   @ApiProperty({ description: 'events accepted for storage' })
   accepted: number;
+
+  @ApiProperty({ type: [RejectedStatusEventDto], description: 'events not accepted (not stored); sending them again will not help' })
+  rejected: RejectedStatusEventDto[];
 }
