@@ -1,0 +1,27 @@
+import { Badge } from '@mantine/core';
+
+const COLORS: Record<string, string> = {
+  succeeded: 'green',
+  failed: 'red',
+  running: 'blue',
+  queued: 'gray',
+  stored: 'green',
+  pending: 'yellow',
+  install: 'green',
+  uninstall: 'orange',
+  decline: 'red',
+  none: 'gray',
+  success: 'green',
+  denied: 'red',
+  failure: 'red',
+};
+
+/** A status word with a colour; the word itself carries the meaning (colour is never the only cue). */
+export function StatusBadge({ value }: { value: string | null | undefined }) {
+  if (!value) return <span>—</span>;
+  return (
+    <Badge color={COLORS[value] ?? 'gray'} variant="light" autoContrast>
+      {value}
+    </Badge>
+  );
+}
