@@ -87,7 +87,7 @@ function Shell() {
         <ScrollArea>
           <nav aria-label="Console sections">
             {NAV.filter(allowed).map((entry) => (
-              <NavLink key={entry.to} component={Link} to={entry.to} label={entry.label} active={active(entry.to)} aria-current={active(entry.to) ? 'page' : undefined} />
+              <NavLink key={entry.to} variant="filled" component={Link} to={entry.to} label={entry.label} active={active(entry.to)} aria-current={active(entry.to) ? 'page' : undefined} />
             ))}
           </nav>
         </ScrollArea>

@@ -76,7 +76,7 @@ export function DataTable<T>({ caption, data, columns, rowId, selection, empty, 
         </Table.Thead>
         <Table.Tbody>
           {table.getRowModel().rows.map((row) => (
-            <Table.Tr key={row.id} bg={row.getIsSelected() ? 'var(--mantine-color-blue-light)' : undefined}>
+            <Table.Tr key={row.id} bg={row.getIsSelected() ? 'var(--mantine-color-default-hover)' : undefined} aria-selected={selection ? row.getIsSelected() : undefined}>
               {selection && (
                 <Table.Td>
                   <input type="checkbox" aria-label={`Select ${selection.label(row.original)}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />

@@ -16,11 +16,12 @@ const COLORS: Record<string, string> = {
   failure: 'red',
 };
 
-/** A status word with a colour; the word itself carries the meaning (colour is never the only cue). */
+/** A status word with a coloured dot; the word itself carries the meaning (colour is never the only cue). */
 export function StatusBadge({ value }: { value: string | null | undefined }) {
   if (!value) return <span>—</span>;
   return (
-    <Badge color={COLORS[value] ?? 'gray'} variant="light" autoContrast>
+    // The dot carries the colour; the text keeps the page's own text colour (AA contrast in both schemes).
+    <Badge color={COLORS[value] ?? 'gray'} variant="dot">
       {value}
     </Badge>
   );

@@ -71,10 +71,10 @@ export function UpdatePage() {
             {u.current.title}
           </Title>
           <Group gap="xs" mt={4}>
-            <Badge variant="outline">{u.current.classification}</Badge>
-            {u.current.severity && <Badge variant="outline">{u.current.severity}</Badge>}
+            <Badge variant="default">{u.current.classification}</Badge>
+            {u.current.severity && <Badge variant="default">{u.current.severity}</Badge>}
             {(u.current.kb ?? []).map((kb) => (
-              <Badge key={kb} variant="light">
+              <Badge key={kb} variant="default">
                 {kb}
               </Badge>
             ))}

@@ -97,7 +97,7 @@ export function UpdatesPage() {
       header: 'State',
       id: 'state',
       accessorFn: (u) => (u.declined ? 'declined' : u.state),
-      cell: (c) => (c.row.original.declined ? <StatusBadge value="decline" /> : <Badge variant="outline">{c.row.original.state}</Badge>),
+      cell: (c) => (c.row.original.declined ? <StatusBadge value="decline" /> : <Badge variant="default">{c.row.original.state}</Badge>),
     },
   ];
   const doc = openApi.data;
