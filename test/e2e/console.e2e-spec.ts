@@ -103,6 +103,9 @@ describe('web console', () => {
     const script = await app.http.get(asset!);
     expect(script.status).toBe(200);
     expect(script.headers.get('cache-control')).toContain('immutable');
+    // The build's brotli copy, for a client that accepts it (fetch does, and decodes it).
+    expect(script.headers.get('content-encoding')).toBe('br');
+    expect(script.text).toContain('createRoot');
     const bare = await fetch(`${app.http.baseUrl}/console`, { redirect: 'manual' });
     expect([bare.status, bare.headers.get('location')]).toEqual([302, '/console/']);
   });

@@ -85,12 +85,12 @@ function NeedingApprovalCard() {
         <ResponsiveContainer width="100%" height={220}>
           <BarChart data={data} margin={{ left: -20 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="classification" fontSize={11} />
+            <XAxis dataKey="classification" fontSize={11} interval={0} angle={-30} textAnchor="end" height={70} />
             <YAxis allowDecimals={false} fontSize={11} />
             <Tooltip />
             <Legend />
             {severities.map((s) => (
-              <Bar key={s} dataKey={s} stackId="severity" fill={SEVERITY_COLORS[s]} />
+              <Bar key={s} dataKey={s} stackId="severity" fill={SEVERITY_COLORS[s]} isAnimationActive={false} />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -108,21 +108,21 @@ function ComplianceCard() {
       queryFn: () => call<GroupReport>(api.GET('/api/v1/reports/groups/{groupId}', { params: { path: { groupId: g.id } } })),
     })),
   });
-  const data = topLevel.map((g, i) => ({ group: g.name, compliance: reports[i]?.data?.compliancePercent ?? 0, computers: reports[i]?.data?.computers ?? 0 }));
+  const data = topLevel.map((g, i) => ({ group: `${g.name} (${reports[i]?.data?.computers ?? 0})`, compliance: reports[i]?.data?.compliancePercent ?? 0, computers: reports[i]?.data?.computers ?? 0 }));
   const failed = reports.reduce((sum, r) => sum + (r.data?.updates ?? []).reduce((s, u) => s + u.counts.failed, 0), 0);
   return (
     <Card title="Compliance per top-level group" to="/groups">
       <Text size="sm" mb="xs">
-        Failed installs: <b>{failed}</b>
+        Failed installs: <b>{failed}</b>. Bars: compliant share of approved installs; (n) computers in the group
       </Text>
-      <div role="img" aria-label={`Chart: ${data.map((d) => `${d.group} ${d.compliance}% compliant (${d.computers} computers)`).join('; ')}`}>
+      <div role="img" aria-label={`Chart: ${data.map((d) => `${d.group}: ${d.compliance}% compliant, ${d.computers} computers`).join('; ')}`}>
         <ResponsiveContainer width="100%" height={220}>
           <BarChart data={data} layout="vertical" margin={{ left: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" domain={[0, 100]} unit="%" fontSize={11} />
             <YAxis type="category" dataKey="group" width={120} fontSize={11} />
             <Tooltip />
-            <Bar dataKey="compliance" fill="#1c7ed6" />
+            <Bar dataKey="compliance" fill="#1c7ed6" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef, RowSelectionState } from '@tanstack/react-table';
@@ -97,7 +97,7 @@ export function UpdatesPage() {
       header: 'State',
       id: 'state',
       accessorFn: (u) => (u.declined ? 'declined' : u.state),
-      cell: (c) => (c.row.original.declined ? <StatusBadge value="decline" /> : <Badge variant="default">{c.row.original.state}</Badge>),
+      cell: (c) => (c.row.original.declined ? <StatusBadge value="decline" /> : c.row.original.state),
     },
   ];
   const doc = openApi.data;

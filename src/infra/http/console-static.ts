@@ -51,6 +51,8 @@ export async function serveConsole(app: NestFastifyApplication, dir = defaultCon
       wildcard: false,
       index: false,
       decorateReply: false,
+      // The build writes .br and .gz copies of every asset (src/console/vite.config.mts).
+      preCompressed: true,
       setHeaders: (reply, path) => {
         reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
