@@ -52,9 +52,12 @@ describe('web console', () => {
   }
 
   /** Waits for the page's data, checks it with axe-core and saves a screenshot to look at. */
-  async function checkPage(page: Page, name: string): Promise<void> {
+  async function checkPage(page: Page, name: string, fullPage = true): Promise<void> {
     await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+    // Nothing wider than the window: narrow windows scroll tables inside their own box.
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+    expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
     const violations = await seriousAccessibilityViolations(page);
     expect({ page: name, violations }).toEqual({ page: name, violations: [] });
   }
@@ -100,12 +103,16 @@ describe('web console', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     const asset = index.text.match(/src="(\/console\/assets\/[^"]+\.js)"/)?.[1];
     expect(asset).toBeDefined();
-    const script = await app.http.get(asset!);
+    const script = await app.http.get(asset!, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(script.status).toBe(200);
     expect(script.headers.get('cache-control')).toContain('immutable');
-    // The build's brotli copy, for a client that accepts it (fetch does, and decodes it).
+    // The build's brotli copy, for a client that accepts it (fetch decodes it).
     expect(script.headers.get('content-encoding')).toBe('br');
+    expect(script.headers.get('content-type')).toContain('javascript');
     expect(script.text).toContain('createRoot');
+    // A missing asset is a 404, not the page: a stale tab must not run HTML as a script.
+    const missing = await app.http.get('/console/assets/gone-0000.js');
+    expect(missing.status).toBe(404);
     const bare = await fetch(`${app.http.baseUrl}/console`, { redirect: 'manual' });
     expect([bare.status, bare.headers.get('location')]).toEqual([302, '/console/']);
   });
@@ -281,10 +288,10 @@ describe('web console', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(url('/updates'));
     await page.getByRole('heading', { name: 'Updates', level: 1 }).waitFor();
-    await checkPage(page, '20-updates-narrow');
+    await checkPage(page, '20-updates-narrow', false);
     await page.getByRole('button', { name: 'Menu' }).click();
     await openSection(page, 'Overview');
-    await checkPage(page, '21-overview-narrow');
+    await checkPage(page, '21-overview-narrow', false);
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url('/'));

@@ -9,7 +9,7 @@ export function Time({ value }: { value: string | null | undefined }) {
   if (Number.isNaN(date.getTime())) return <span>{value}</span>;
   const utc = date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   return (
-    <Tooltip label={utc} withArrow openDelay={200}>
+    <Tooltip label={utc} withArrow openDelay={200} events={{ hover: true, focus: true, touch: true }}>
       <time dateTime={date.toISOString()} title={utc} tabIndex={0}>
         {local.format(date)}
       </time>

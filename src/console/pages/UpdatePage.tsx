@@ -121,6 +121,7 @@ export function UpdatePage() {
         <Title order={2} size="h4">
           Approvals per group
         </Title>
+        <Table.ScrollContainer minWidth={520}>
         <Table>
           <caption>Each group's decision, its own or inherited from the nearest ancestor</caption>
           <Table.Thead>
@@ -146,6 +147,7 @@ export function UpdatePage() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       </Paper>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md">
@@ -180,6 +182,7 @@ export function UpdatePage() {
           <Title order={2} size="h4">
             Files
           </Title>
+          <Table.ScrollContainer minWidth={420}>
           <Table>
             <caption>The current revision's files</caption>
             <Table.Thead>
@@ -192,7 +195,7 @@ export function UpdatePage() {
             <Table.Tbody>
               {u.files.map((f) => (
                 <Table.Tr key={f.sha256}>
-                  <Table.Td>{f.name}</Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{f.name}</Table.Td>
                   <Table.Td>{formatBytes(f.size)}</Table.Td>
                   <Table.Td>
                     <Code title={f.sha256}>{f.sha256.slice(0, 12)}…</Code>
@@ -201,6 +204,7 @@ export function UpdatePage() {
               ))}
             </Table.Tbody>
           </Table>
+          </Table.ScrollContainer>
         </Paper>
       </SimpleGrid>
       {canApprove && <ApproveDialog updates={[{ updateId: u.updateId, title: u.current.title }]} opened={approving} onClose={() => setApproving(false)} />}

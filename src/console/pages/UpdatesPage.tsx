@@ -83,7 +83,7 @@ export function UpdatesPage() {
       header: 'Title',
       accessorKey: 'title',
       cell: (c) => (
-        <Anchor component={Link} to={`/updates/${c.row.original.updateId}`} size="sm">
+        <Anchor component={Link} to={`/updates/${c.row.original.updateId}`} size="sm" display="block" miw={220}>
           {c.row.original.title}
         </Anchor>
       ),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyInstance, FastifyReply } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where the web console is served (same origin as the API, so it uses the same login and CSP). */
 export const CONSOLE_PREFIX = '/console';
@@ -32,12 +32,13 @@ export async function serveConsole(app: NestFastifyApplication, dir = defaultCon
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const indexFile = join(dir, 'index.html');
   const index = existsSync(indexFile) ? readFileSync(indexFile) : null;
-  const sendIndex = async (_request: unknown, reply: FastifyReply) => {
-    if (!index) {
+  const sendIndex = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Assets have routes of their own; an unknown one (a stale tab after an upgrade) is not the page.
+    if (!index || request.url.startsWith(`${CONSOLE_PREFIX}/assets/`)) {
       return reply
         .code(404)
         .type('application/problem+json')
-        .send({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'the console is not built: run `npm run build:console`' });
+        .send({ type: 'about:blank', title: 'Not Found', status: 404, detail: index ? 'no such console asset' : 'the console is not built: run `npm run build:console`' });
     }
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
   };
