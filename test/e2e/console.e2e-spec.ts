@@ -141,7 +141,7 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'New group' }).click();
     await page.getByRole('dialog').getByLabel('Name').fill(groupName);
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('tree').getByText(groupName).waitFor();
+    await page.getByRole('list', { name: 'Computer groups' }).getByText(groupName).waitFor();
     await checkPage(page, '03-groups');
     const groups = (await app.http.get('/api/v1/groups?limit=500', { token: adminToken })).body.items as { id: string; name: string }[];
     groupId = groups.find((g) => g.name === groupName)!.id;

@@ -1,4 +1,4 @@
-import { Fieldset, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch, TagsInput, TextInput } from '@mantine/core';
+import { Fieldset, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { type JsonSchema, type OpenApiDocument, resolveSchema } from '../api/openapi-document';
 
 export type FormValue = Record<string, unknown>;
@@ -63,6 +63,10 @@ export function SchemaFields({ document, schema, value, onChange, disabled, idPr
         const text = (current as string | null | undefined) ?? '';
         if (field.writeOnly) {
           return <PasswordInput key={name} {...common} autoComplete="off" maxLength={field.maxLength ?? 2048} value={text} onChange={(e) => set(e.currentTarget.value || undefined)} />;
+        }
+        if ((field.maxLength ?? 0) > 4096) {
+          // Long text (an armored keyring, a certificate): a box of several lines.
+          return <Textarea key={name} {...common} autosize minRows={3} maxRows={12} maxLength={field.maxLength} value={text} onChange={(e) => set(e.currentTarget.value === '' ? (field.nullable ? null : undefined) : e.currentTarget.value)} />;
         }
         return (
           <TextInput

@@ -5,7 +5,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api, call } from '../api/client';
 import { groupLabel, useGroups } from '../api/groups';
-import type { Computer, Group, Page } from '../api/models';
+import type { Computer, Group, GroupReport, Page } from '../api/models';
 import { useCan } from '../auth/access';
 import { DataTable, PageControls, useCursorPages } from '../components/DataTable';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -91,6 +91,13 @@ export function GroupsPage() {
       ),
     placeholderData: keepPreviousData,
   });
+  // The chosen group's totals over its computers and approved updates (one report request).
+  const report = useQuery({
+    queryKey: ['group-report', selectedGroup],
+    queryFn: () => call<GroupReport>(api.GET('/api/v1/reports/groups/{groupId}', { params: { path: { groupId: selectedGroup! } } })),
+    enabled: !!selectedGroup,
+  });
+  const totals = (report.data?.updates ?? []).reduce((sum, u) => ({ needed: sum.needed + u.counts.needed, failed: sum.failed + u.counts.failed }), { needed: 0, failed: 0 });
   const remove = useMutation({
     mutationFn: (id: string) => call<unknown>(api.DELETE('/api/v1/groups/{id}', { params: { path: { id } } })),
     onSuccess: () => {
@@ -129,15 +136,15 @@ export function GroupsPage() {
             Tree
           </Title>
           <ProblemAlert error={groups.error} />
-          <ul role="tree" aria-label="Computer groups" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-            <li role="treeitem" aria-selected={selectedGroup === null}>
-              <UnstyledButton onClick={() => setSelectedGroup(null)} fw={selectedGroup === null ? 700 : 400} fz="sm">
+          <ul aria-label="Computer groups" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+            <li>
+              <UnstyledButton onClick={() => setSelectedGroup(null)} fw={selectedGroup === null ? 700 : 400} fz="sm" aria-pressed={selectedGroup === null}>
                 Every computer
               </UnstyledButton>
             </li>
             {list.map((g) => (
-              <li key={g.id} role="treeitem" aria-selected={g.id === selectedGroup} aria-level={g.depth + 1} style={{ paddingLeft: g.depth * 16 }}>
-                <UnstyledButton onClick={() => setSelectedGroup(g.id)} fw={g.id === selectedGroup ? 700 : 400} fz="sm">
+              <li key={g.id} style={{ paddingLeft: g.depth * 16 }}>
+                <UnstyledButton onClick={() => setSelectedGroup(g.id)} fw={g.id === selectedGroup ? 700 : 400} fz="sm" aria-pressed={g.id === selectedGroup} aria-label={`${groupLabel(g, new Map(list.map((x) => [x.id, x])))}, ${g.totalMemberCount} computers`}>
                   {g.name} <Text span size="xs">({g.totalMemberCount})</Text>
                 </UnstyledButton>
               </li>
@@ -167,6 +174,11 @@ export function GroupsPage() {
                 </Button>
               )}
             </Row>
+            {current && report.data && (
+              <Text size="sm">
+                {report.data.computers} computers, {report.data.compliancePercent}% compliant; installs needed: {totals.needed}, failed: {totals.failed} (per computer: its page)
+              </Text>
+            )}
             <Row role="search" aria-label="Filter computers" align="flex-end">
               <TextInput label="Hostname contains" maxLength={200} value={q} onChange={(e) => setQ(e.currentTarget.value)} />
               {current && <Switch label="Include subgroups" checked={subgroups} onChange={(e) => setSubgroups(e.currentTarget.checked)} />}
