@@ -130,6 +130,15 @@ describe('web console', () => {
     await row.getByRole('button', { name: /Details/ }).click();
     await page.getByRole('dialog').getByText(sample.upstream.url).waitFor();
     await page.keyboard.press('Escape');
+    // The settings form is built from the OpenAPI schema: every upstream kind is offered, and it saves.
+    await page.locator('[id="sync-upstream.kind"]').click();
+    for (const kind of ['feed', 'patchgate']) await page.getByRole('option', { name: kind, exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[id="sync-schedule"]').fill('0 4 1 1 *'); // 1 January only: no scheduled run during the test
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    const config = (await app.http.get('/api/v1/sync/config', { token: adminToken })).body as { schedule: string; upstream: { url: string } };
+    expect(config).toMatchObject({ schedule: '0 4 1 1 *', upstream: { url: sample.upstream.url } });
     await page.close();
   });
 
@@ -214,8 +223,16 @@ describe('web console', () => {
     await nav.getByRole('link', { name: 'Logs' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Users and tokens' }).count()).toBe(0);
     expect(await nav.getByRole('link', { name: 'Rules' }).count()).toBe(0);
+    // A page asks only for what it shows: the catalog page, one page of updates.
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/')) asked.push(path);
+    });
     await openSection(page, 'Updates');
     await page.getByRole('link').filter({ hasText: approvedTitles[0] }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    expect([...new Set(asked)]).toEqual(['/api/v1/updates']);
     expect(await page.getByRole('button', { name: /Approve/ }).count()).toBe(0);
     expect(await page.getByRole('checkbox').count()).toBe(0);
     await checkPage(page, '08-updates-auditor');

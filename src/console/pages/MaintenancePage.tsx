@@ -42,6 +42,9 @@ export function MaintenanceRunsTable() {
   ];
   return (
     <Paper withBorder p="xs">
+      <Title order={2} size="h4" p="xs">
+        Runs
+      </Title>
       <ProblemAlert error={runs.error} />
       <DataTable caption="Maintenance runs, newest first" data={runs.data?.items ?? []} columns={columns} rowId={(r) => r.id} loading={runs.isLoading} empty="No maintenance run yet." />
       <PageControls pages={pages} nextCursor={runs.data?.nextCursor} label="Maintenance runs" />
