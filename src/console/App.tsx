@@ -64,6 +64,10 @@ function Shell() {
   const allowed = (entry: NavEntry) => !entry.ability || can(current.role, entry.ability);
   const active = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
   return (
+    <>
+    <a href="#main" className="skip-link">
+      Skip to the page
+    </a>
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
@@ -92,7 +96,7 @@ function Shell() {
           </nav>
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main ref={main} tabIndex={-1} style={{ outline: 'none' }}>
+      <AppShell.Main ref={main} id="main" tabIndex={-1} style={{ outline: 'none' }}>
         <Suspense fallback={<Loader aria-label="Loading the page" />}>
         <Routes>
           <Route path="/" element={<OverviewPage />} />
@@ -111,5 +115,6 @@ function Shell() {
         </Suspense>
       </AppShell.Main>
     </AppShell>
+    </>
   );
 }
