@@ -9,6 +9,7 @@ COPY tsconfig.json .swcrc ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
+# npm run build: the server (swc → dist/src) and the web console (Vite → dist/console, served at /console).
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

@@ -7,6 +7,7 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppConfig } from './infra/config/app-config';
 import { migrateDatabase } from './infra/database/migration-runner';
+import { serveConsole } from './infra/http/console-static';
 import { createHttpAdapter, secureHttp } from './infra/http/http-server';
 import { AuditTrail } from './modules/audit/events/audit-trail.service';
 import { FirstAdmin, UsersService } from './modules/users/users.service';
@@ -33,6 +34,7 @@ export async function createApiApp(config: AppConfig): Promise<ApiApp> {
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(AuditTrail)));
   // The API's map is for people building against it; outside local mode only when asked for.
   if (config.apiDocs) setUpOpenApi(app);
+  await serveConsole(app);
   await app.init();
   const firstAdmin = await app.get(UsersService).ensureFirstAdmin();
   return { app, firstAdmin };

@@ -36,7 +36,8 @@ describe('patchgate-agent, the built CLI', () => {
   let key: string;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    // The server only (the agent CLI is part of it): dist/console is built once by npm run test:e2e.
+    execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'ignore' });
     app = await startTestApp({ withWorker: true });
     admin = await app.login();
     const group = await createGroup(app, admin, { name: 'CLI agents' });

@@ -64,7 +64,9 @@ describe('local mode (npm start)', () => {
   let port: number;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    // The server only: rebuilding the console here would replace dist/console under the console's
+    // e2e test, which serves it in parallel (npm run test:e2e builds it once, first).
+    execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'ignore' });
     port = await freePort();
   }, 120_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -6,6 +6,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { fastifyTrustProxy } from '../config/trust-proxy';
 import { requestIdFor } from '../logging/logging.module';
+import { CONSOLE_PREFIX } from './console-static';
 
 /** Largest request body the admin API accepts (413 beyond it); routes may lower it with @BodyLimit. */
 export const ADMIN_BODY_LIMIT = 1024 * 1024;
@@ -30,6 +31,26 @@ const DOCS_CSP = {
     frameAncestors: ["'none'"],
     // Local mode serves plain http: upgrading the page's own assets to https would leave it blank.
     // Behind the TLS proxy the page is https already, and HSTS keeps it there.
+    upgradeInsecureRequests: null,
+  },
+};
+/**
+ * The web console (src/console, built by Vite): its own scripts only, no inline script and no eval;
+ * inline styles, since the component library sets CSS variables and style attributes at run time;
+ * data: images (icons in the stylesheet); requests to this origin only (the API).
+ */
+const CONSOLE_CSP = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
     upgradeInsecureRequests: null,
   },
 };
@@ -67,6 +88,7 @@ function applyRouteOptions(route: RouteOptions): void {
 
 /** Per-route helmet options (@fastify/helmet reads them from the route config); undefined: the global ones. */
 function helmetFor(url: string): object | undefined {
+  if (url === CONSOLE_PREFIX || url.startsWith(`${CONSOLE_PREFIX}/`)) return { contentSecurityPolicy: CONSOLE_CSP };
   if (url.startsWith(DOCS_PREFIX) && !url.startsWith(`${DOCS_PREFIX}-json`)) return { contentSecurityPolicy: DOCS_CSP };
   // Agents, not browsers, read these (signed JSON, most of them bodiless 304s): browser headers
   // would triple the bytes of an unchanged check-in and protect nothing.
