@@ -43,10 +43,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["AuthController_listApiTokens"];
         put?: never;
         post: operations["AuthController_createApiToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["AuthController_revokeApiToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -62,6 +78,54 @@ export interface paths {
         get: operations["UsersController_list"];
         put?: never;
         post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["UsersController_changeOwnPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["UsersController_update"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["UsersController_setPassword"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -142,7 +206,8 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["CatalogController_decline"];
-        delete?: never;
+        /** take a global decline back (reason required, logged); 409 when the update is not declined */
+        delete: operations["CatalogController_undecline"];
         options?: never;
         head?: never;
         patch?: never;
@@ -792,6 +857,11 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "approver" | "auditor";
+            /**
+             * @description when the token stops working; in the future. Left out: 90 days from now. null: never (avoid)
+             * @example 2026-12-31T00:00:00Z
+             */
+            expiresAt?: Record<string, never> | null;
         };
         CreateUserDto: {
             /** @example alice */
@@ -800,26 +870,110 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "approver" | "auditor";
         };
+        ChangeOwnPasswordDto: {
+            currentPassword: string;
+            password: string;
+        };
+        UpdateUserDto: {
+            /** @enum {string} */
+            role?: "admin" | "approver" | "auditor";
+            /** @description true: cannot log in, sessions end at once; false: enabled again */
+            disabled?: boolean;
+        };
+        SetPasswordDto: {
+            password: string;
+        };
         DeclineDto: {
             /** @description why the update is declined for everyone */
             reason: string;
         };
-        UpstreamConfigDto: {
+        UndeclineDto: {
+            /** @description why the global decline is taken back (kept in the approval log) */
+            reason: string;
+        };
+        FeedUpstreamConfigDto: {
             /**
-             * @description `feed`: a static JSON feed; `patchgate`: another Patchgate server
+             * @description a static JSON feed (docs/upstream-feed.md) (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            kind: "feed" | "patchgate";
+            kind: "FeedUpstreamConfigDto";
             /**
-             * @description feed: URL of the first page (http://, https:// or file:///); patchgate: the upstream server's `/upstream/v1/catalog` URL (http:// or https://)
+             * @description URL of the first page (http://, https:// or file:///)
+             * @example https://mirror.example.com/feed/index.json
+             */
+            url: string;
+            /** @description Bearer token sent to the feed. Omit to keep the stored token while kind and url stay the same; null removes it. Never returned. */
+            token?: Record<string, never> | null;
+        };
+        PatchgateUpstreamConfigDto: {
+            /**
+             * @description another Patchgate server (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "PatchgateUpstreamConfigDto";
+            /**
+             * @description the upstream server's `/upstream/v1/catalog` URL (http:// or https://)
              * @example https://hq.example.com/upstream/v1/catalog
              */
             url: string;
-            /** @description Bearer token sent to the upstream (a `patchgate` upstream requires its downstream token). Omit to keep the stored token while kind and url stay the same; null removes it. Never returned. */
+            /** @description the downstream token the upstream server issued (required). Omit to keep the stored token while kind and url stay the same. Never returned. */
             token?: Record<string, never> | null;
         };
+        AptSourceDto: {
+            /**
+             * @description base URL of the archive (the directory holding dists/ and pool/)
+             * @example http://deb.debian.org/debian
+             */
+            url: string;
+            /**
+             * @example [
+             *       "bookworm",
+             *       "bookworm-updates"
+             *     ]
+             */
+            suites: string[];
+            /**
+             * @example [
+             *       "main"
+             *     ]
+             */
+            components: string[];
+        };
+        AptUpstreamConfigDto: {
+            /**
+             * @description a Debian or Ubuntu archive (docs/debian.md) (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "AptUpstreamConfigDto";
+            /** @description archives and their suites; Debian keeps -security under another base URL */
+            sources: components["schemas"]["AptSourceDto"][];
+            /**
+             * @description dpkg architectures; packages of architecture `all` are always included
+             * @example [
+             *       "amd64"
+             *     ]
+             */
+            architectures: string[];
+            /** @description the archive's OpenPGP public keys, ASCII-armored (e.g. gpg --export --armor of /usr/share/keyrings/debian-archive-keyring.gpg) */
+            keyring: string;
+            /**
+             * @description only these source packages become updates; empty or omitted: all
+             * @example [
+             *       "openssl",
+             *       "sudo"
+             *     ]
+             */
+            sourcePackages?: string[];
+            /** @description largest index accepted, compressed or not, in bytes (default 268435456) */
+            maxIndexBytes?: number;
+        };
+        UnknownUpstreamConfigDto: {
+            /** @enum {string} */
+            kind: "feed" | "patchgate" | "apt";
+        };
         PutSyncConfigDto: {
-            upstream: components["schemas"]["UpstreamConfigDto"];
+            /** @description the upstream; `kind` decides which fields are allowed */
+            upstream: components["schemas"]["UnknownUpstreamConfigDto"] & (components["schemas"]["FeedUpstreamConfigDto"] | components["schemas"]["PatchgateUpstreamConfigDto"] | components["schemas"]["AptUpstreamConfigDto"]);
             /**
              * @description cron expression, in UTC, of scheduled syncs (e.g. `0 3 * * *`); null or omitted: manual syncs only
              * @example 0 3 * * *
@@ -955,6 +1109,13 @@ export interface components {
              * @enum {string|null}
              */
             content: "pending" | "stored" | "failed" | null;
+            /** @description whether the offer gives this decision to the computers it applies to (offerState `offered`) */
+            offered: boolean;
+            /**
+             * @description what the offer does with it: `offered`; `declined` (the decision); `declined_globally` (the update is declined for all groups); `expired`; `needs_review` (suspended); `content_pending` / `content_failed` (files not stored yet, or failed verification)
+             * @enum {string}
+             */
+            offerState: "offered" | "declined" | "declined_globally" | "expired" | "needs_review" | "content_pending" | "content_failed";
         };
         ApprovalLogEntryDto: {
             seq: number;
@@ -1069,6 +1230,60 @@ export interface components {
             installed?: components["schemas"]["InstalledUpdateDto"][];
             inventory?: components["schemas"]["InventoryDto"];
         };
+        OfferedFileDto: {
+            /** @example windows11.0-kb5050001-x64.msu */
+            name: string;
+            /** @description the upstream URL, or this server's /client/v1/content/{sha256} in a storing content mode */
+            url: string;
+            sha256: string;
+            /** @description bytes */
+            size: number;
+        };
+        OfferedUpdateDto: {
+            /** Format: uuid */
+            updateId: string;
+            revision: number;
+            title: string;
+            kb: string[];
+            /** @enum {string} */
+            classification: "critical" | "security" | "definition" | "update_rollup" | "service_pack" | "feature_pack" | "tool" | "driver" | "update" | "upgrade";
+            /** @enum {string|null} */
+            severity: "critical" | "important" | "moderate" | "low" | null;
+            /** @enum {string} */
+            action: "install" | "uninstall";
+            /**
+             * Format: date-time
+             * @description install by then
+             */
+            deadline: string | null;
+            /** @description the computer may skip it */
+            optional: boolean;
+            /** @enum {string} */
+            reboot: "never" | "always" | "maybe";
+            files: components["schemas"]["OfferedFileDto"][];
+        };
+        SignedOfferDto: {
+            /**
+             * Format: uuid
+             * @description the computer the answer is for
+             */
+            computerId: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /**
+             * Format: date-time
+             * @description act on it only before then
+             */
+            expires: string;
+            /** @description grows with every answer to this computer; accept only one above the last */
+            seq: number;
+            /** @description the nonce of the check-in, echoed */
+            nonce: string | null;
+            /** @description when to check in next */
+            nextCheckInSeconds: number;
+            /** @description what to install or uninstall, prerequisites first */
+            updates: components["schemas"]["OfferedUpdateDto"][];
+        };
         StatusEventDto: {
             /** Format: uuid */
             updateId: string;
@@ -1077,8 +1292,9 @@ export interface components {
             state: "downloaded" | "installed" | "installed_pending_reboot" | "failed" | "not_applicable" | "uninstalled";
             /** @description required when state is failed, e.g. 0x80240022 or download_failed */
             errorCode?: string;
+            /** @description free text; tab and newlines allowed, no other control character (no NUL) */
             message?: string;
-            /** @description when it happened on the computer (ISO-8601) */
+            /** @description when it happened on the computer: ISO 8601 `YYYY-MM-DDThh:mm:ss[.ffffff]` with `Z` or `±hh:mm`, year 0001-9999 */
             occurredAt: string;
             /** @description per-computer sequence number; a report never overwrites one with a higher seq */
             seq: number;
@@ -1086,9 +1302,22 @@ export interface components {
         StatusReportDto: {
             events: components["schemas"]["StatusEventDto"][];
         };
+        RejectedStatusEventDto: {
+            /** @description position of the event in the report */
+            index: number;
+            updateId: string;
+            revision: number;
+            /**
+             * @description `unknown_update`: the catalog holds no such update or revision
+             * @enum {string}
+             */
+            reason: "unknown_update";
+        };
         StatusAcceptedDto: {
             /** @description events accepted for storage */
             accepted: number;
+            /** @description events not accepted (not stored); sending them again will not help */
+            rejected: components["schemas"]["RejectedStatusEventDto"][];
         };
         ContentConfigDto: {
             /** @enum {string} */
@@ -1220,6 +1449,35 @@ export interface operations {
             };
         };
     };
+    AuthController_listApiTokens: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuthController_createApiToken: {
         parameters: {
             query?: never;
@@ -1242,6 +1500,46 @@ export interface operations {
             };
             /** @description Requires one of: admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_revokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description revoked (also when it was already) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1312,6 +1610,134 @@ export interface operations {
             };
             /** @description Requires one of: admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOwnPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description changed; log in again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description the current password is wrong, or the caller is an API token
+             *
+             *     Requires one of: admin, approver, auditor
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the last enabled admin would be demoted or disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description set; the user's sessions end */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1631,6 +2057,8 @@ export interface operations {
                 approved?: boolean;
                 /** @description globally declined (true) or not (false) */
                 declined?: boolean;
+                /** @description baseline packages of APT releases (true) or updates (false); omitted: both (docs/debian.md) */
+                baseline?: boolean;
                 state?: "active" | "expired";
             };
             header?: never;
@@ -1718,6 +2146,49 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CatalogController_undecline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                updateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndeclineDto"];
+            };
+        };
+        responses: {
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin, approver */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3175,12 +3646,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the offer; signature in x-patchgate-signature, key id in x-patchgate-key-id */
+            /** @description the offer, signed; signature in x-patchgate-signature, key id in x-patchgate-key-id */
             200: {
                 headers: {
+                    /** @description Ed25519 signature (base64) over the exact body bytes */
+                    "x-patchgate-signature"?: string;
+                    /** @description the id of the signing key (GET /client/v1/keys) */
+                    "x-patchgate-key-id"?: string;
+                    /** @description send it back in If-None-Match */
+                    etag?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedOfferDto"];
+                };
             };
             /** @description the offer has not changed since that ETag */
             304: {
@@ -3465,14 +3944,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or revoked computer token */
+            /** @description missing or revoked computer or downstream token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description not stored, or not in this computer’s offer */
+            /** @description not stored, or (for a computer) not in its offer */
             404: {
                 headers: {
                     [name: string]: unknown;
