@@ -13,6 +13,11 @@ export interface ComputerFilter {
   stale?: boolean;
   staleAfterDays: number;
   includeRevoked?: boolean;
+  /** OS family, lowercase */
+  osFamily?: string;
+  /** computers that reported on this update (in `state` when given) */
+  updateId?: string;
+  state?: string;
 }
 
 /** Sort key of the computer list. */
@@ -73,6 +78,14 @@ export class ComputersRepository {
       } else {
         query.andWhere('c.group_id = :groupId', { groupId: filter.groupId });
       }
+    }
+    if (filter.osFamily) query.andWhere('lower(c.os_family) = :osFamily', { osFamily: filter.osFamily });
+    if (filter.updateId) {
+      const state = filter.state ? ' AND s.state = :state' : '';
+      query.andWhere(`EXISTS (SELECT 1 FROM install_states s WHERE s.computer_id = c.id AND s.update_id = :updateId${state})`, {
+        updateId: filter.updateId,
+        state: filter.state,
+      });
     }
     if (filter.q) query.andWhere('c.hostname ILIKE :q', { q: `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` });
     if (filter.stale !== undefined) {
