@@ -115,14 +115,12 @@ function quantile(sorted: number[], q: number): number {
 
 async function timeCalls(name: string, call: () => Promise<Response>): Promise<string> {
   const times: number[] = [];
-  let status = 0;
   for (let i = 0; i < CALLS; i++) {
     const start = performance.now();
     const res = await call();
     await res.arrayBuffer();
     times.push(performance.now() - start);
-    status = res.status;
-    if (status !== 200) throw new Error(`${name}: ${status}`);
+    if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
   }
   times.sort((a, b) => a - b);
   return `${name.padEnd(44)} p50 ${quantile(times, 0.5).toFixed(1).padStart(7)} ms  p99 ${quantile(times, 0.99).toFixed(1).padStart(7)} ms`;
