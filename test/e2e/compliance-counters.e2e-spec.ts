@@ -282,6 +282,29 @@ describe('compliance counters: reports from counters that always equal a recount
     expect((await app.http.get('/api/v1/computers?osFamily=Windows%20NT', { token: admin })).status).toBe(400);
   });
 
+  it('is recounted by the maintenance run, which corrects counters written around the triggers and removes stale computers exactly', async () => {
+    const [victim] = await app.db.query(`SELECT id FROM computers WHERE revoked_at IS NULL AND EXISTS (SELECT 1 FROM install_states s WHERE s.computer_id = computers.id) LIMIT 1`);
+    await app.db.query(`UPDATE computers SET last_seen_at = now() - interval '30 days', registered_at = now() - interval '30 days' WHERE id = $1`, [victim.id]);
+    await app.db.query(`UPDATE group_update_state_counts SET computers = computers + 5 WHERE (group_id, update_id, state, applicable) IN
+                          (SELECT group_id, update_id, state, applicable FROM group_update_state_counts LIMIT 1)`);
+    const config = await app.http.put('/api/v1/maintenance/config', {
+      schedule: null, declineSupersededAfterDays: 0, declineExpired: false, removeComputersAfterDays: 7, statusHistoryDays: 0, deleteUnneededContent: false, vacuum: false,
+    }, { token: admin });
+    expect(config.status).toBe(200);
+    const started = await app.http.post('/api/v1/maintenance/runs', undefined, { token: admin });
+    expect(started.status).toBe(202);
+    const run = await eventually(
+      async () => (await app.http.get(`/api/v1/maintenance/runs/${started.body.id}`, { token: admin })).body,
+      (r) => r.status === 'succeeded' || r.status === 'failed',
+      60_000,
+    );
+    expect(run.status).toBe('succeeded');
+    const tasks = Object.fromEntries(run.tasks.map((t: { task: string; count: number }) => [t.task, t.count]));
+    expect(tasks).toMatchObject({ removeStaleComputers: 1, recountCompliance: 1 });
+    expect(await app.db.query('SELECT 1 FROM computers WHERE id = $1', [victim.id])).toEqual([]);
+    await expectExact();
+  });
+
   it('lets only an admin recount', async () => {
     const users = await app.http.post('/api/v1/users', { username: 'auditor1', password: 'auditor-password-1', role: 'auditor' }, { token: admin });
     expect(users.status).toBe(201);

@@ -20,12 +20,16 @@ import { DeclineExpiredTask } from './tasks/decline-expired.task';
 import { DeclineSupersededTask } from './tasks/decline-superseded.task';
 import { MAINTENANCE_TASK_ORDER, MaintenanceTask } from './tasks/maintenance-task';
 import { PruneStatusHistoryTask } from './tasks/prune-status-history.task';
+import { RecountComplianceTask } from './tasks/recount-compliance.task';
 import { RemoveStaleComputersTask } from './tasks/remove-stale-computers.task';
 import { UpdateDecliner } from './tasks/update-decliner';
+import { ComplianceCountersModule } from '../reports/compliance-counters.module';
 import { VacuumTask } from './tasks/vacuum.task';
 
 /** Every task; MAINTENANCE_TASK_ORDER says in which order they run. */
-const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTask, PruneStatusHistoryTask, DeleteUnneededContentTask, VacuumTask];
+const TASKS = [
+  DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTask, PruneStatusHistoryTask, DeleteUnneededContentTask, RecountComplianceTask, VacuumTask,
+];
 
 /** The worker side of maintenance: the maintenance queue's one processor, the runner and its tasks. */
 @Module({
@@ -35,6 +39,7 @@ const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTa
     ApprovalLogModule,
     AuditWorkerModule,
     ContentCoreModule,
+    ComplianceCountersModule,
   ],
   providers: [
     ...MAINTENANCE_SHARED_PROVIDERS,

@@ -5,7 +5,8 @@ import { CheckInRepository } from '../check-in/check-in.repository';
 import { isApplicable } from '../check-in/offer-builder';
 import { ALL_COMPUTERS_GROUP_ID } from '../groups/built-in-groups';
 import { ComputerReportDto, GroupReportDto, StateCountsDto, UpdateReportDto } from './dto/report.dto';
-import { RecountResult, ReportsRepository, UpdateCounts } from './reports.repository';
+import { ComplianceCounters, RecountResult } from './compliance-counters';
+import { ReportsRepository, UpdateCounts } from './reports.repository';
 
 const emptyCounts = (): StateCountsDto => ({
   installed: 0, installedPendingReboot: 0, downloaded: 0, failed: 0, notApplicable: 0, uninstalled: 0, needed: 0, unknown: 0,
@@ -34,6 +35,7 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly approvals: ApprovalsRepository,
     private readonly checkIns: CheckInRepository,
+    private readonly counters: ComplianceCounters,
   ) {}
 
   async updateReport(updateId: string, groupId?: string): Promise<UpdateReportDto> {
@@ -95,9 +97,9 @@ export class ReportsService {
     };
   }
 
-  /** Recounts the compliance counters from scratch (see ReportsRepository.recount). */
+  /** Recounts the compliance counters from scratch (see ComplianceCounters.recount). */
   recount(): Promise<RecountResult> {
-    return this.reports.recount();
+    return this.counters.recount();
   }
 
   private async groupPath(groupId: string): Promise<string[]> {

@@ -34,6 +34,8 @@ export class StatusRepository {
   /**
    * Stores a batch in one transaction: every event into the history, and the newest per
    * (computer, update) into the current state unless a report with a higher seq is already there.
+   * The compliance counters follow install_states in the same transaction (its triggers, migration
+   * CreateComplianceCounters), so a batch that fails leaves neither states nor counts behind.
    * Events of computers deleted meanwhile are dropped. Returns how many events the history got and
    * the computers whose state changed.
    */
@@ -60,7 +62,8 @@ export class StatusRepository {
                message = excluded.message, occurred_at = excluded.occurred_at, seq = excluded.seq, received_at = now()
            WHERE install_states.seq < excluded.seq
          RETURNING computer_id`,
-        columns([...newest.values()]),
+        // In key order, so concurrent batches lock the rows they share in the same order.
+        columns([...newest.values()].sort((a, b) => (a.computerId < b.computerId ? -1 : a.computerId > b.computerId ? 1 : a.updateId < b.updateId ? -1 : a.updateId > b.updateId ? 1 : 0))),
       );
       return { stored, changed: [...new Set(changed.map((row) => row.computer_id))] };
     });
