@@ -25,16 +25,30 @@ const APPLIES = `CREATE FUNCTION update_applies(applicability jsonb, os_family t
       AND (applicability->>'minOsVersion' IS NULL OR os_version_key(os_version) >= os_version_key(applicability->>'minOsVersion')), false)
   $$`;
 
+/**
+ * Per (update, platform) pair whether the update applies, for the pairs of `rows` (a relation with
+ * update_id, os_family, os_version, arch): update_applies is evaluated once per distinct pair, not
+ * once per state row (os_version_key parses the versions).
+ */
+const appliesOf = (rows: string) => `SELECT p.update_id, p.os_family, p.os_version, p.arch,
+         update_applies(u.applicability, p.os_family, p.os_version, p.arch) AS applicable
+    FROM (SELECT DISTINCT update_id, os_family, os_version, arch FROM ${rows}) p
+    LEFT JOIN updates u ON u.update_id = p.update_id`;
+
 /** Adds the deltas of `deltas` (computer_id, update_id, state, delta) to group_update_state_counts. */
 const applyStateDeltas = (deltas: string) => `
     PERFORM 1 FROM computers WHERE id IN (SELECT d.computer_id FROM (${deltas}) d) ORDER BY id FOR SHARE;
     PERFORM 1 FROM updates WHERE update_id IN (SELECT d.update_id FROM (${deltas}) d) ORDER BY update_id FOR SHARE;
+    WITH x AS MATERIALIZED (
+           SELECT c.group_id, d.update_id, d.state, c.os_family, c.os_version, c.arch, sum(d.delta) AS delta
+             FROM (${deltas}) d
+             JOIN computers c ON c.id = d.computer_id AND c.revoked_at IS NULL AND c.group_id IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5, 6),
+         a AS MATERIALIZED (${appliesOf('x')})
     INSERT INTO group_update_state_counts AS t (group_id, update_id, state, applicable, computers)
-    SELECT c.group_id, d.update_id, d.state, update_applies(u.applicability, c.os_family, c.os_version, c.arch), sum(d.delta)::int
-      FROM (${deltas}) d
-      JOIN computers c ON c.id = d.computer_id AND c.revoked_at IS NULL AND c.group_id IS NOT NULL
-      LEFT JOIN updates u ON u.update_id = d.update_id
-     GROUP BY 1, 2, 3, 4 HAVING sum(d.delta) <> 0
+    SELECT x.group_id, x.update_id, x.state, a.applicable, sum(x.delta)::int
+      FROM x JOIN a USING (update_id, os_family, os_version, arch)
+     GROUP BY 1, 2, 3, 4 HAVING sum(x.delta) <> 0
      ORDER BY 1, 2, 3, 4
     ON CONFLICT (group_id, update_id, state, applicable) DO UPDATE SET computers = t.computers + excluded.computers;`;
 
@@ -137,12 +151,16 @@ export class CreateComplianceCounters1763800000000 implements MigrationInterface
       CREATE FUNCTION recount_update_state_counts(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         DELETE FROM group_update_state_counts WHERE update_id = ANY(ids);
+        WITH x AS MATERIALIZED (
+               SELECT c.group_id, s.update_id, s.state, c.os_family, c.os_version, c.arch, count(*) AS n
+                 FROM install_states s
+                 JOIN computers c ON c.id = s.computer_id AND c.revoked_at IS NULL AND c.group_id IS NOT NULL
+                WHERE s.update_id = ANY(ids)
+                GROUP BY 1, 2, 3, 4, 5, 6),
+             a AS MATERIALIZED (${appliesOf('x')})
         INSERT INTO group_update_state_counts (group_id, update_id, state, applicable, computers)
-        SELECT c.group_id, s.update_id, s.state, update_applies(u.applicability, c.os_family, c.os_version, c.arch), count(*)::int
-          FROM install_states s
-          JOIN computers c ON c.id = s.computer_id AND c.revoked_at IS NULL AND c.group_id IS NOT NULL
-          LEFT JOIN updates u ON u.update_id = s.update_id
-         WHERE s.update_id = ANY(ids)
+        SELECT x.group_id, x.update_id, x.state, a.applicable, sum(x.n)::int
+          FROM x JOIN a USING (update_id, os_family, os_version, arch)
          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4;
       END $$`);
     await db.query(`

@@ -13,11 +13,18 @@ export interface RecountResult {
 const PLATFORMS_FROM_SCRATCH = `
   SELECT group_id, os_family, os_version, arch, count(*)::int AS computers FROM computers
    WHERE revoked_at IS NULL AND group_id IS NOT NULL GROUP BY 1, 2, 3, 4`;
+// Counted per platform first, so update_applies runs once per (update, platform), not per state row.
 const STATES_FROM_SCRATCH = `
-  SELECT c.group_id, s.update_id, s.state, update_applies(u.applicability, c.os_family, c.os_version, c.arch) AS applicable, count(*)::int AS computers
-    FROM install_states s
-    JOIN computers c ON c.id = s.computer_id AND c.revoked_at IS NULL AND c.group_id IS NOT NULL
-    LEFT JOIN updates u ON u.update_id = s.update_id
+  WITH x AS MATERIALIZED (
+         SELECT c.group_id, s.update_id, s.state, c.os_family, c.os_version, c.arch, count(*) AS n
+           FROM install_states s
+           JOIN computers c ON c.id = s.computer_id AND c.revoked_at IS NULL AND c.group_id IS NOT NULL
+          GROUP BY 1, 2, 3, 4, 5, 6),
+       a AS MATERIALIZED (
+         SELECT p.update_id, p.os_family, p.os_version, p.arch, update_applies(u.applicability, p.os_family, p.os_version, p.arch) AS applicable
+           FROM (SELECT DISTINCT update_id, os_family, os_version, arch FROM x) p LEFT JOIN updates u ON u.update_id = p.update_id)
+  SELECT x.group_id, x.update_id, x.state, a.applicable, sum(x.n)::int AS computers
+    FROM x JOIN a USING (update_id, os_family, os_version, arch)
    GROUP BY 1, 2, 3, 4`;
 
 /**
