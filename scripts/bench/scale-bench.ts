@@ -16,6 +16,7 @@ import { Client } from 'pg';
 import { migrateDatabase } from '../../src/infra/database/migration-runner';
 import { startLocalServices } from '../../src/infra/services/local-services';
 import { startNode, Started } from './bench-processes';
+import { runLoad } from './load';
 
 const COMPUTERS = Number(process.env.BENCH_COMPUTERS ?? 1_000_000);
 const STATES = Number(process.env.BENCH_STATES ?? 40);
@@ -23,6 +24,9 @@ const GROUPS = 200;
 const UPDATES = 100;
 const CALLS = 20;
 const ROOT = '00000000-0000-4000-8000-000000000001';
+/** Seconds of status reports queued for the drain measurement (0: skip it). */
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 15);
+const EVENTS_PER_REPORT = 100;
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -60,6 +64,11 @@ async function seed(db: Client): Promise<void> {
               FROM generate_series(1, $2) AS n) AS g
       CROSS JOIN LATERAL (SELECT g.id, g.n, g.regions[1 + g.n % cardinality(g.regions)] AS parent) AS s`,
     [ROOT, GROUPS - regions - 2]);
+  // Secondary indexes of computers are built after the load (faster than maintaining them row by row).
+  const indexes: { indexdef: string; indexname: string }[] = (
+    await db.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'computers' AND indexname NOT IN ('computers_pkey') AND indexdef NOT LIKE 'CREATE UNIQUE%'`)
+  ).rows;
+  for (const { indexname } of indexes) await db.query(`DROP INDEX ${indexname}`);
   // Computers: 80 % Windows 11 24H2 x64, 10 % Windows 10 x64, 5 % Windows arm64, 5 % Linux; 5 % stale.
   await db.query(`
     INSERT INTO computers (hostname, os_family, os_version, arch, agent_version, group_id, token_hash, registered_at, last_seen_at)
@@ -74,6 +83,7 @@ async function seed(db: Client): Promise<void> {
       FROM generate_series(1, $1) AS n,
            (SELECT array_agg(id ORDER BY id) AS ids FROM computer_groups WHERE depth = 2) AS sites`,
     [COMPUTERS]);
+  for (const { indexdef } of indexes) await db.query(indexdef);
   console.log(`seeded ${COMPUTERS} computers in ${seconds(t)} s`);
   // 50 installs at the root; 50 more over the sites (each site approves a few), a few declines.
   await db.query(`
@@ -134,6 +144,7 @@ async function main(): Promise<void> {
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), node ${process.version}`);
     await migrateDatabase(services.databaseUrl);
     const db = new Client({ connectionString: services.databaseUrl });
+    db.on('error', (error) => console.error(`bench database connection: ${error.message}`));
     await db.connect();
     await seed(db);
 
@@ -146,6 +157,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       PATCHGATE_RUN_MIGRATIONS: 'false',
       HOST: '127.0.0.1',
+      PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '1000000',
     };
     const api = await startNode('src/main.js', { ...env, PORT: String(19530 + Math.floor(Math.random() * 1000)) }, /listening on [\d.]+:(\d+)/);
     started.push(api);
@@ -201,12 +213,54 @@ async function main(): Promise<void> {
     }
     lines.push(await timeCalls('computers list, page 51 by cursor', get(`/api/v1/computers?limit=100&cursor=${cursor}`)));
     const [{ size }] = (await db.query('SELECT pg_size_pretty(pg_database_size(current_database())) AS size')).rows;
+
+    // Status ingestion at this scale: reports queued with the worker stopped, then a fresh worker
+    // drains the queue; events/s = events stored / drain time (the worker's rate, counters included).
+    let ingestLine = 'ingest: skipped';
+    const workerPeakMb = worker.peakRssMb();
+    if (INGEST_SECONDS > 0) {
+      await worker.stop();
+      const updateIds: string[] = (await db.query('SELECT update_id AS id FROM updates ORDER BY released_at DESC')).rows.map((r) => r.id);
+      let n = 0;
+      const load = await runLoad({
+        url: apiUrl,
+        durationSeconds: INGEST_SECONDS,
+        connections: 32,
+        request: () => {
+          const computer = 1 + ((n++ * 7919) % COMPUTERS);
+          const events = updateIds.slice(0, EVENTS_PER_REPORT).map((updateId, i) => ({
+            updateId, revision: 1, state: (n + i) % 3 ? 'installed' : 'failed', ...((n + i) % 3 ? {} : { errorCode: '0x80070005' }),
+            occurredAt: '2026-12-01T10:00:00Z', seq: 1000 + n,
+          }));
+          return {
+            method: 'POST', path: '/client/v1/status',
+            headers: { 'content-type': 'application/json', authorization: `Bearer pgc_scale_${computer}` },
+            body: JSON.stringify({ events }),
+          };
+        },
+      });
+      const accepted = (load.statusCounts['202'] ?? 0) * EVENTS_PER_REPORT;
+      const before = Number((await db.query('SELECT count(*) AS n FROM status_events')).rows[0].n);
+      const drainStart = Date.now();
+      const drainer = await startNode('src/worker.js', env, /Patchgate worker (started)/);
+      started.push(drainer);
+      let stored = before;
+      while (stored < accepted && Date.now() - drainStart < 600_000) {
+        await new Promise((r) => setTimeout(r, 250));
+        stored = Number((await db.query('SELECT count(*) AS n FROM status_events')).rows[0].n);
+      }
+      const drainSeconds = (Date.now() - drainStart) / 1000;
+      ingestLine = `ingest: ${accepted} events queued in ${INGEST_SECONDS} s (${load.requestsPerSecond.toFixed(0)} reports/s); a fresh worker stored ${stored} in ${drainSeconds.toFixed(1)} s (start included) → ${(stored / drainSeconds).toFixed(0)} events/s; drain worker peak RSS ${drainer.peakRssMb().toFixed(0)} MB`;
+      const exact = (await (await fetch(`${apiUrl}/api/v1/reports/recount`, { method: 'POST', headers })).json()) as Record<string, unknown>;
+      ingestLine += `\nrecount after the ingest: ${JSON.stringify(exact)}`;
+    }
     await db.end();
 
     console.log(`\nfleet: ${COMPUTERS} computers, ${GROUPS} groups, ${UPDATES} updates, ${stored} reported states; ${CALLS} calls each, one at a time\n`);
     for (const line of lines) console.log(line);
     console.log(`recount: ${recountSeconds} s; database size ${size}`);
-    console.log(`peak RSS: API ${api.peakRssMb().toFixed(0)} MB, worker ${worker.peakRssMb().toFixed(0)} MB`);
+    console.log(ingestLine);
+    console.log(`peak RSS: API ${api.peakRssMb().toFixed(0)} MB, worker ${workerPeakMb.toFixed(0)} MB (before the ingest)`);
   } finally {
     await Promise.all(started.map((s) => s.stop()));
     await services.stop();
