@@ -260,6 +260,11 @@ async function main(): Promise<void> {
     for (const line of lines) console.log(line);
     console.log(`recount: ${recountSeconds} s; database size ${size}`);
     console.log(ingestLine);
+    const hold = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
+    if (hold > 0) {
+      console.log(`holding for ${hold} s: DATABASE_URL=${services.databaseUrl} REDIS_URL=${services.redisUrl}`);
+      await new Promise((r) => setTimeout(r, hold * 1000));
+    }
     console.log(`peak RSS: API ${api.peakRssMb().toFixed(0)} MB, worker ${workerPeakMb.toFixed(0)} MB (before the ingest)`);
   } finally {
     await Promise.all(started.map((s) => s.stop()));

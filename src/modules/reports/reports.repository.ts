@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { effectiveDecisionsSql } from '../approvals/approvals.repository';
 
 /** Per update: computers in each report state, and how many of them the update applies to. */
 export interface UpdateCounts {
@@ -30,10 +29,10 @@ export interface ComputerUpdateState {
  * `$1` is the scope's root group, `$2` the update ids.
  */
 const COUNTS_SQL = `
-  WITH scope AS (SELECT id, path FROM computer_groups WHERE path @> ARRAY[$1::uuid]),
+  WITH scope AS MATERIALIZED (SELECT id, path FROM computer_groups WHERE path @> ARRAY[$1::uuid]),
   ids AS (SELECT DISTINCT unnest($2::uuid[]) AS update_id),
-  plat AS (SELECT p.group_id, p.os_family, p.os_version, p.arch, p.computers
-             FROM group_platform_counts p JOIN scope s ON s.id = p.group_id WHERE p.computers <> 0),
+  plat AS MATERIALIZED (SELECT p.group_id, p.os_family, p.os_version, p.arch, p.computers
+                          FROM group_platform_counts p JOIN scope s ON s.id = p.group_id WHERE p.computers <> 0),
   platforms AS (SELECT DISTINCT os_family, os_version, arch FROM plat),
   applies AS (SELECT i.update_id, pf.os_family, pf.os_version, pf.arch
                 FROM ids i JOIN updates u ON u.update_id = i.update_id CROSS JOIN platforms pf
@@ -41,16 +40,23 @@ const COUNTS_SQL = `
   group_total AS (SELECT group_id, sum(computers)::int AS n FROM plat GROUP BY 1),
   group_applicable AS (SELECT p.group_id, a.update_id, sum(p.computers)::int AS n
                          FROM plat p JOIN applies a USING (os_family, os_version, arch) GROUP BY 1, 2),
-  reported AS (SELECT c.group_id, c.update_id, c.state, c.applicable, c.computers AS n
-                 FROM group_update_state_counts c JOIN scope s ON s.id = c.group_id
-                WHERE c.update_id = ANY($2::uuid[]) AND c.computers <> 0),
+  -- The counters and approvals of the updates asked for, read by update and joined to the scope
+  -- in memory: one index range per update rather than one probe per (group, update).
+  counted AS MATERIALIZED (SELECT group_id, update_id, state, applicable, computers AS n
+                             FROM group_update_state_counts WHERE update_id = ANY($2::uuid[]) AND computers <> 0),
+  reported AS (SELECT c.* FROM counted c JOIN scope s ON s.id = c.group_id),
   reported_total AS (SELECT group_id, update_id,
                             coalesce(sum(n) FILTER (WHERE applicable), 0)::int AS app,
                             coalesce(sum(n) FILTER (WHERE NOT applicable), 0)::int AS non
                        FROM reported GROUP BY 1, 2),
-  approved AS (SELECT s.id AS group_id, e.update_id
-                 FROM scope s CROSS JOIN LATERAL (${effectiveDecisionsSql('s.path', ['a.update_id = ANY($2::uuid[])'])}) e
-                WHERE e.decision = 'install' AND e.status = 'active'),
+  decisions AS MATERIALIZED (SELECT update_id, group_id, decision, status FROM approvals WHERE update_id = ANY($2::uuid[])),
+  -- The effective decision as effectiveDecisionsSql (approvals.repository.ts) defines it: the deepest
+  -- decision on the group's path wins; here for every group of the scope at once.
+  effective AS (SELECT DISTINCT ON (s.id, d.update_id) s.id AS group_id, d.update_id, d.decision, d.status
+                  FROM scope s CROSS JOIN LATERAL unnest(s.path) WITH ORDINALITY AS p(group_id, depth)
+                  JOIN decisions d ON d.group_id = p.group_id
+                 ORDER BY s.id, d.update_id, p.depth DESC),
+  approved AS (SELECT group_id, update_id FROM effective WHERE decision = 'install' AND status = 'active'),
   derived AS (SELECT gt.group_id, i.update_id, gt.n AS total, coalesce(ga.n, 0) AS applicable,
                      coalesce(ga.n, 0) - coalesce(rt.app, 0) AS unreported_applicable,
                      gt.n - coalesce(ga.n, 0) - coalesce(rt.non, 0) AS unreported_other
