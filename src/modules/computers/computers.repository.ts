@@ -20,6 +20,9 @@ export interface ComputerFilter {
   state?: string;
 }
 
+/** Below this many computers in a state, the list filter by an update's state starts from install_states. */
+const FEW_IN_STATE = 5000;
+
 /** Sort key of the computer list. */
 export type ComputerListKey = [hostname: string, id: string];
 
@@ -81,11 +84,20 @@ export class ComputersRepository {
     }
     if (filter.osFamily) query.andWhere('lower(c.os_family) = :osFamily', { osFamily: filter.osFamily });
     if (filter.updateId) {
-      const state = filter.state ? ' AND s.state = :state' : '';
-      query.andWhere(`EXISTS (SELECT 1 FROM install_states s WHERE s.computer_id = c.id AND s.update_id = :updateId${state})`, {
-        updateId: filter.updateId,
-        state: filter.state,
-      });
+      // Few computers in that state: list them from install_states (an index range) and sort those;
+      // many: walk the hostname order and probe each, which finds a page within a few thousand rows.
+      // The planner cannot tell the two apart (no statistics per update and state), and walking the
+      // hostname order for a state nobody is in would read the whole fleet.
+      const few = await this.computersInState(filter.updateId, filter.state, FEW_IN_STATE);
+      if (few) {
+        query.andWhere('c.id = ANY(:few::uuid[])', { few });
+      } else {
+        const state = filter.state ? ' AND s.state = :state' : '';
+        query.andWhere(`EXISTS (SELECT 1 FROM install_states s WHERE s.computer_id = c.id AND s.update_id = :updateId${state})`, {
+          updateId: filter.updateId,
+          state: filter.state,
+        });
+      }
     }
     if (filter.q) query.andWhere('c.hostname ILIKE :q', { q: `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` });
     if (filter.stale !== undefined) {
@@ -95,6 +107,15 @@ export class ComputersRepository {
     if (after) query.andWhere('(c.hostname, c.id) > (:afterHost, :afterId::uuid)', { afterHost: after[0], afterId: after[1] });
     const { entities, raw } = await query.getRawAndEntities();
     return entities.map((computer, i) => ({ computer, groupName: (raw[i] as { group_name: string | null }).group_name }));
+  }
+
+  /** The computers that reported `state` (or any state) for the update, when there are fewer than `limit`; else null. */
+  private async computersInState(updateId: string, state: string | undefined, limit: number): Promise<string[] | null> {
+    const rows: { computer_id: string }[] = await this.computers.query(
+      `SELECT computer_id FROM install_states WHERE update_id = $1 ${state ? 'AND state = $3' : ''} LIMIT $2`,
+      state ? [updateId, limit, state] : [updateId, limit],
+    );
+    return rows.length < limit ? rows.map((r) => r.computer_id) : null;
   }
 
   async insert(manager: EntityManager, computer: NewComputer): Promise<ComputerEntity> {

@@ -33,8 +33,9 @@ const COUNTS_SQL = `
   ids AS (SELECT DISTINCT unnest($2::uuid[]) AS update_id),
   plat AS MATERIALIZED (SELECT p.group_id, p.os_family, p.os_version, p.arch, p.computers
                           FROM group_platform_counts p JOIN scope s ON s.id = p.group_id WHERE p.computers <> 0),
-  platforms AS (SELECT DISTINCT os_family, os_version, arch FROM plat),
-  applies AS (SELECT i.update_id, pf.os_family, pf.os_version, pf.arch
+  platforms AS MATERIALIZED (SELECT DISTINCT os_family, os_version, arch FROM plat),
+  -- update_applies once per (update, distinct platform): it parses OS versions.
+  applies AS MATERIALIZED (SELECT i.update_id, pf.os_family, pf.os_version, pf.arch
                 FROM ids i JOIN updates u ON u.update_id = i.update_id CROSS JOIN platforms pf
                WHERE update_applies(u.applicability, pf.os_family, pf.os_version, pf.arch)),
   group_total AS (SELECT group_id, sum(computers)::int AS n FROM plat GROUP BY 1),
