@@ -11,6 +11,7 @@ import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallS
 import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
+import { ContentFileShaAsText1763793000000 } from './1763793000000-ContentFileShaAsText';
 import { CreateComplianceCounters1763800000000 } from './1763800000000-CreateComplianceCounters';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
@@ -28,5 +29,6 @@ export const ALL_MIGRATIONS = [
   CreateAuditEvents1763780500000,
   CreateContent1763790000000,
   CreateMaintenance1763792000000,
+  ContentFileShaAsText1763793000000,
   CreateComplianceCounters1763800000000,
 ];

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
-import { CheckInModule } from '../check-in/check-in.module';
+import { OffersModule } from '../offers/offers.module';
 import { ComplianceCountersModule } from './compliance-counters.module';
-import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [ApprovalsModule, CheckInModule, ComplianceCountersModule],
-  controllers: [ReportsController],
+  imports: [ApprovalsModule, OffersModule, ComplianceCountersModule],
   providers: [ReportsRepository, ReportsService],
+  exports: [ReportsService],
 })
 export class ReportsModule {}

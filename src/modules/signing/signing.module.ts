@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SigningKeyEntity } from './entities/signing-key.entity';
-import { KeysController } from './keys.controller';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeyService } from './signing-key.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SigningKeyEntity])],
-  controllers: [KeysController],
   providers: [SigningKeysRepository, SigningKeyService],
   exports: [SigningKeyService],
 })
