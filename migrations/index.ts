@@ -15,6 +15,7 @@ import { ContentFileShaAsText1763792900000 } from './1763792900000-ContentFileSh
 import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
 import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 import { UserAndTokenManagement1763795180000 } from './1763795180000-UserAndTokenManagement';
+import { CreateComplianceCounters1763800000000 } from './1763800000000-CreateComplianceCounters';
 import { CreateStatusDeadLetters1764990000000 } from './1764990000000-CreateStatusDeadLetters';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
@@ -36,5 +37,6 @@ export const ALL_MIGRATIONS = [
   UpstreamKindsAsPlugins1763793000000,
   CreateAptCatalog1763793100000,
   UserAndTokenManagement1763795180000,
+  CreateComplianceCounters1763800000000,
   CreateStatusDeadLetters1764990000000,
 ];

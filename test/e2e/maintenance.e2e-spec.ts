@@ -318,7 +318,7 @@ describe('maintenance', () => {
       await configure({});
       const run = await runMaintenance();
       expect(run).toMatchObject({ status: 'succeeded', attempts: 1, error: null });
-      expect(run.tasks.map((t) => t.task)).toEqual(['declineSuperseded', 'declineExpired', 'removeStaleComputers', 'pruneStatusHistory', 'deleteUnneededContent', 'vacuum']);
+      expect(run.tasks.map((t) => t.task)).toEqual(['declineSuperseded', 'declineExpired', 'removeStaleComputers', 'pruneStatusHistory', 'deleteUnneededContent', 'recountCompliance', 'vacuum']);
       const list = await app.http.get('/api/v1/maintenance/runs?limit=5', { token: auditor });
       expect(list.status).toBe(200);
       expect(list.body.items[0]).toMatchObject({ id: run.id, trigger: 'manual', requestedBy: 'admin' });

@@ -13,7 +13,15 @@ export interface ComputerFilter {
   stale?: boolean;
   staleAfterDays: number;
   includeRevoked?: boolean;
+  /** OS family, lowercase */
+  osFamily?: string;
+  /** computers that reported on this update (in `state` when given) */
+  updateId?: string;
+  state?: string;
 }
+
+/** Below this many computers in a state, the list filter by an update's state starts from install_states. */
+const FEW_IN_STATE = 5000;
 
 /** Sort key of the computer list. */
 export type ComputerListKey = [hostname: string, id: string];
@@ -74,6 +82,23 @@ export class ComputersRepository {
         query.andWhere('c.group_id = :groupId', { groupId: filter.groupId });
       }
     }
+    if (filter.osFamily) query.andWhere('lower(c.os_family) = :osFamily', { osFamily: filter.osFamily });
+    if (filter.updateId) {
+      // Few computers in that state: list them from install_states (an index range) and sort those;
+      // many: walk the hostname order and probe each, which finds a page within a few thousand rows.
+      // The planner cannot tell the two apart (no statistics per update and state), and walking the
+      // hostname order for a state nobody is in would read the whole fleet.
+      const few = await this.computersInState(filter.updateId, filter.state, FEW_IN_STATE);
+      if (few) {
+        query.andWhere('c.id = ANY(:few::uuid[])', { few });
+      } else {
+        const state = filter.state ? ' AND s.state = :state' : '';
+        query.andWhere(`EXISTS (SELECT 1 FROM install_states s WHERE s.computer_id = c.id AND s.update_id = :updateId${state})`, {
+          updateId: filter.updateId,
+          state: filter.state,
+        });
+      }
+    }
     if (filter.q) query.andWhere('c.hostname ILIKE :q', { q: `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` });
     if (filter.stale !== undefined) {
       const op = filter.stale ? '<' : '>=';
@@ -82,6 +107,15 @@ export class ComputersRepository {
     if (after) query.andWhere('(c.hostname, c.id) > (:afterHost, :afterId::uuid)', { afterHost: after[0], afterId: after[1] });
     const { entities, raw } = await query.getRawAndEntities();
     return entities.map((computer, i) => ({ computer, groupName: (raw[i] as { group_name: string | null }).group_name }));
+  }
+
+  /** The computers that reported `state` (or any state) for the update, when there are fewer than `limit`; else null. */
+  private async computersInState(updateId: string, state: string | undefined, limit: number): Promise<string[] | null> {
+    const rows: { computer_id: string }[] = await this.computers.query(
+      `SELECT computer_id FROM install_states WHERE update_id = $1 ${state ? 'AND state = $3' : ''} LIMIT $2`,
+      state ? [updateId, limit, state] : [updateId, limit],
+    );
+    return rows.length < limit ? rows.map((r) => r.computer_id) : null;
   }
 
   async insert(manager: EntityManager, computer: NewComputer): Promise<ComputerEntity> {

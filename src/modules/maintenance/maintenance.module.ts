@@ -5,6 +5,7 @@ import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { ComputersModule } from '../computers/computers.module';
 import { ContentModule } from '../content/content.module';
+import { ComplianceCountersModule } from '../reports/compliance-counters.module';
 import { StatusModule } from '../status/status.module';
 import { MaintenanceConfigRepository } from './maintenance-config.repository';
 import { MaintenanceLauncher } from './maintenance-launcher.service';
@@ -18,20 +19,23 @@ import { DeclineExpiredTask } from './tasks/decline-expired.task';
 import { DeclineSupersededTask } from './tasks/decline-superseded.task';
 import { MAINTENANCE_TASK_ORDER, MaintenanceTask } from './tasks/maintenance-task';
 import { PruneStatusHistoryTask } from './tasks/prune-status-history.task';
+import { RecountComplianceTask } from './tasks/recount-compliance.task';
 import { RemoveStaleComputersTask } from './tasks/remove-stale-computers.task';
 import { UpdateDecliner } from './tasks/update-decliner';
 import { VacuumTask } from './tasks/vacuum.task';
 
 /** Every task; MAINTENANCE_TASK_ORDER says in which order they run. */
-const TASKS = [DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTask, PruneStatusHistoryTask, DeleteUnneededContentTask, VacuumTask];
+const TASKS = [
+  DeclineSupersededTask, DeclineExpiredTask, RemoveStaleComputersTask, PruneStatusHistoryTask, DeleteUnneededContentTask, RecountComplianceTask, VacuumTask,
+];
 
 /**
  * Maintenance: configuration, manual runs, the maintenance log, start-up recovery, and the runner
- * with its tasks (which use the catalog, computers, install states, content store and approval
- * log through their modules). Runs are carried out by the worker's MaintenanceWorkerModule.
+ * with its tasks (which use the catalog, computers, install states, content store, approval log
+ * and the compliance counters' recount through their modules). Runs are carried out by the worker's MaintenanceWorkerModule.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QueueName.Maintenance }), ApprovalLogModule, CatalogModule, ComputersModule, ContentModule, StatusModule],
+  imports: [BullModule.registerQueue({ name: QueueName.Maintenance }), ApprovalLogModule, CatalogModule, ComputersModule, ContentModule, StatusModule, ComplianceCountersModule],
   providers: [
     MaintenanceConfigRepository,
     MaintenanceRunsRepository,

@@ -1,9 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/access.decorators';
-import { ALL_ROLES } from '../../common/auth/role';
+import { ALL_ROLES, Role } from '../../common/auth/role';
 import { ParseUpdateIdPipe } from '../catalog/update-id.pipe';
-import { ComputerReportDto, GroupReportDto, UpdateReportDto, UpdateReportQueryDto } from './dto/report.dto';
+import { ComputerReportDto, GroupReportDto, RecountDto, UpdateReportDto, UpdateReportQueryDto } from './dto/report.dto';
 import { ReportsService } from './reports.service';
 
 @ApiTags('reports')
@@ -22,6 +22,14 @@ export class ReportsController {
   @ApiNotFoundResponse()
   group(@Param('groupId', new ParseUUIDPipe()) groupId: string): Promise<GroupReportDto> {
     return this.reports.groupReport(groupId);
+  }
+
+  /** Recounts the compliance counters from the stored states and says whether they were exact. */
+  @Post('recount')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  recount(): Promise<RecountDto> {
+    return this.reports.recount();
   }
 
   @Get('computers/:id')

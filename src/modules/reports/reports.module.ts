@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { OffersModule } from '../offers/offers.module';
+import { ComplianceCountersModule } from './compliance-counters.module';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [ApprovalsModule, OffersModule],
+  imports: [ApprovalsModule, OffersModule, ComplianceCountersModule],
   providers: [ReportsRepository, ReportsService],
   exports: [ReportsService],
 })

@@ -5,7 +5,8 @@ import { isApplicable } from '../offers/offer-builder';
 import { OffersRepository } from '../offers/offers.repository';
 import { ALL_COMPUTERS_GROUP_ID } from '../groups/built-in-groups';
 import { ComputerReportDto, GroupReportDto, StateCountsDto, UpdateReportDto } from './dto/report.dto';
-import { ReportsRepository, ScopeGroup, StateCount } from './reports.repository';
+import { ComplianceCounters, RecountResult } from './compliance-counters';
+import { ReportsRepository, UpdateCounts } from './reports.repository';
 
 const emptyCounts = (): StateCountsDto => ({
   installed: 0, installedPendingReboot: 0, downloaded: 0, failed: 0, notApplicable: 0, uninstalled: 0, needed: 0, unknown: 0,
@@ -34,30 +35,30 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly approvals: ApprovalsRepository,
     private readonly offers: OffersRepository,
+    private readonly counters: ComplianceCounters,
   ) {}
 
   async updateReport(updateId: string, groupId?: string): Promise<UpdateReportDto> {
     if (!(await this.reports.updateExists(updateId))) throw new NotFoundError('update', updateId);
-    const groups = await this.scope(groupId ?? ALL_COMPUTERS_GROUP_ID);
-    const approved = await this.installApprovedPairs(groups, [updateId]);
-    const counts = this.fold(await this.reports.countStates(groups.map((g) => g.id), [updateId], approved)).get(updateId) ?? emptyCounts();
-    return { updateId, groupId: groupId ?? null, computers: Object.values(counts).reduce((a, b) => a + b, 0), counts };
+    const scope = groupId ?? ALL_COMPUTERS_GROUP_ID;
+    await this.groupPath(scope);
+    const { counts, applicable } = this.toDto((await this.reports.countStates(scope, [updateId])).get(updateId));
+    const computers = Object.values(counts).reduce((a, b) => a + b, 0);
+    return { updateId, groupId: groupId ?? null, computers, applicableComputers: applicable, counts };
   }
 
   /** Every update the group approves for install, with per-state counts over the group and its subgroups. */
   async groupReport(groupId: string): Promise<GroupReportDto> {
-    const groups = await this.scope(groupId);
-    const own = groups.find((g) => g.id === groupId)!;
-    const decisions = await this.approvals.findEffectiveDecisions(own.path);
+    const path = await this.groupPath(groupId);
+    const decisions = await this.approvals.findEffectiveDecisions(path);
     const updateIds = decisions.filter((d) => d.decision === 'install' && d.status === 'active').map((d) => d.updateId);
-    const approved = await this.installApprovedPairs(groups, updateIds);
-    const counts = this.fold(await this.reports.countStates(groups.map((g) => g.id), updateIds, approved));
-    const updates = (await this.reports.findTitles(updateIds)).map((u) => {
-      const c = counts.get(u.updateId) ?? emptyCounts();
-      return { ...u, counts: c, compliancePercent: percent(compliant(c), concerned(c)) };
+    const [perUpdate, titles] = await Promise.all([this.reports.countStates(groupId, updateIds), this.reports.findTitles(updateIds)]);
+    const updates = titles.map((u) => {
+      const { counts, applicable } = this.toDto(perUpdate.get(u.updateId));
+      return { ...u, counts, applicableComputers: applicable, compliancePercent: percent(compliant(counts), concerned(counts)) };
     });
     const totals = updates.reduce((sum, u) => ({ ok: sum.ok + compliant(u.counts), all: sum.all + concerned(u.counts) }), { ok: 0, all: 0 });
-    const computers = updates.length ? Object.values(updates[0].counts).reduce((a, b) => a + b, 0) : await this.countComputers(groups);
+    const computers = updates.length ? Object.values(updates[0].counts).reduce((a, b) => a + b, 0) : await this.reports.countComputers(groupId);
     return { groupId, computers, compliancePercent: percent(totals.ok, totals.all), updates };
   }
 
@@ -96,36 +97,20 @@ export class ReportsService {
     };
   }
 
-  private async scope(groupId: string): Promise<ScopeGroup[]> {
-    const groups = await this.reports.findSubtree(groupId);
-    if (!groups.length) throw new NotFoundError('group', groupId);
-    return groups;
+  /** Recounts the compliance counters from scratch (see ComplianceCounters.recount). */
+  recount(): Promise<RecountResult> {
+    return this.counters.recount();
   }
 
-  /** (group, update) pairs whose effective decision is an active install, group by group. */
-  private async installApprovedPairs(groups: ScopeGroup[], updateIds: string[]): Promise<{ groupId: string; updateId: string }[]> {
-    if (!updateIds.length) return [];
-    const perGroup = await Promise.all(
-      groups.map(async (group) =>
-        (await this.approvals.findEffectiveDecisions(group.path, updateIds))
-          .filter((d) => d.decision === 'install' && d.status === 'active')
-          .map((d) => ({ groupId: group.id, updateId: d.updateId })),
-      ),
-    );
-    return perGroup.flat();
+  private async groupPath(groupId: string): Promise<string[]> {
+    const path = await this.reports.findGroupPath(groupId);
+    if (!path) throw new NotFoundError('group', groupId);
+    return path;
   }
 
-  private fold(rows: StateCount[]): Map<string, StateCountsDto> {
-    const byUpdate = new Map<string, StateCountsDto>();
-    for (const row of rows) {
-      const counts = byUpdate.get(row.updateId) ?? emptyCounts();
-      counts[FIELD[row.state]] += row.count;
-      byUpdate.set(row.updateId, counts);
-    }
-    return byUpdate;
-  }
-
-  private async countComputers(groups: ScopeGroup[]): Promise<number> {
-    return this.reports.countComputers(groups.map((g) => g.id));
+  private toDto(row: UpdateCounts | undefined): { counts: StateCountsDto; applicable: number } {
+    const counts = emptyCounts();
+    for (const [state, n] of Object.entries(row?.states ?? {})) counts[FIELD[state]] += n;
+    return { counts, applicable: row?.applicable ?? 0 };
   }
 }

@@ -48,6 +48,8 @@ export class StatusRepository {
    * Events of computers deleted meanwhile are dropped; events of updates the catalog does not hold
    * are dead-lettered. Returns how many events the history got, the computers whose state changed,
    * and how many events were dead-lettered as unknown.
+   * The compliance counters follow install_states in the same transaction (its triggers, migration
+   * CreateComplianceCounters), so a batch that fails leaves neither states nor counts behind.
    */
   persist(all: StoredStatusEvent[]): Promise<{ stored: number; changed: string[]; unknown: number }> {
     return this.dataSource.transaction(async (manager) => {
@@ -108,7 +110,8 @@ export class StatusRepository {
              message = excluded.message, occurred_at = excluded.occurred_at, seq = excluded.seq, received_at = now()
          WHERE install_states.seq < excluded.seq
        RETURNING computer_id`,
-      columns([...newest.values()]),
+      // In key order, so concurrent batches lock the rows they share in the same order.
+      columns([...newest.values()].sort((a, b) => (a.computerId < b.computerId ? -1 : a.computerId > b.computerId ? 1 : a.updateId < b.updateId ? -1 : a.updateId > b.updateId ? 1 : 0))),
     );
     return { stored, changed: [...new Set(changed.map((row) => row.computer_id))] };
   }

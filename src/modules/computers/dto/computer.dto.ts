@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { REPORTED_STATES, ReportedState } from '../../status/install-state';
 import { PageQueryDto } from '../../../common/pagination/page';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -21,6 +22,18 @@ export class ListComputersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'no contact for the stale period of the settings (true), or contact within it (false)' })
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   stale?: boolean;
+
+  @ApiPropertyOptional({ description: 'OS family, e.g. windows (as the agents report it, lowercase)' })
+  @IsOptional() @IsString() @MaxLength(32) @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'osFamily must be 1-32 lowercase letters, digits, _ or -' })
+  osFamily?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'computers that reported a state for this update (in `state` when given)' })
+  @ValidateIf((q: ListComputersQueryDto) => q.updateId !== undefined || q.state !== undefined) @IsUUID()
+  updateId?: string;
+
+  @ApiPropertyOptional({ enum: REPORTED_STATES, description: 'with updateId: the state the computer last reported for it' })
+  @IsOptional() @IsIn(REPORTED_STATES)
+  state?: ReportedState;
 
   @ApiPropertyOptional({ description: 'also list revoked (deleted) computers' })
   @IsOptional() @Transform(toBoolean) @IsBoolean()

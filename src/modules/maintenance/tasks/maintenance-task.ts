@@ -44,6 +44,7 @@ export enum MaintenanceTaskName {
   RemoveStaleComputers = 'removeStaleComputers',
   PruneStatusHistory = 'pruneStatusHistory',
   DeleteUnneededContent = 'deleteUnneededContent',
+  RecountCompliance = 'recountCompliance',
   Vacuum = 'vacuum',
 }
 
@@ -54,6 +55,7 @@ export const MAINTENANCE_TASK_ORDER: MaintenanceTaskName[] = [
   MaintenanceTaskName.RemoveStaleComputers,
   MaintenanceTaskName.PruneStatusHistory,
   MaintenanceTaskName.DeleteUnneededContent,
+  MaintenanceTaskName.RecountCompliance,
   MaintenanceTaskName.Vacuum,
 ];
 

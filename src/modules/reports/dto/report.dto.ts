@@ -12,16 +12,18 @@ export class StateCountsDto {
   @ApiProperty() installedPendingReboot: number;
   @ApiProperty() downloaded: number;
   @ApiProperty() failed: number;
-  @ApiProperty() notApplicable: number;
+  @ApiProperty({ description: 'reported not applicable, or no report and the update does not apply to the computer (OS family, version, architecture)' })
+  notApplicable: number;
   @ApiProperty() uninstalled: number;
   @ApiProperty({ description: 'approved and applicable, not reported installed' }) needed: number;
-  @ApiProperty({ description: 'no report and not approved for it' }) unknown: number;
+  @ApiProperty({ description: 'applicable, no report and not approved for it' }) unknown: number;
 }
 
 export class UpdateReportDto {
   @ApiProperty() updateId: string;
   @ApiProperty({ nullable: true }) groupId: string | null;
   @ApiProperty() computers: number;
+  @ApiProperty({ description: 'computers the update applies to (OS family, version, architecture)' }) applicableComputers: number;
   @ApiProperty({ type: StateCountsDto }) counts: StateCountsDto;
 }
 
@@ -32,6 +34,7 @@ export class GroupUpdateRowDto {
   @ApiProperty() classification: string;
   @ApiProperty({ nullable: true }) severity: string | null;
   @ApiProperty({ type: StateCountsDto }) counts: StateCountsDto;
+  @ApiProperty({ description: 'computers the update applies to (OS family, version, architecture)' }) applicableComputers: number;
   @ApiProperty({ description: 'installed, pending reboot or not applicable, among the computers it was approved for or reported by' })
   compliancePercent: number;
 }
@@ -58,4 +61,11 @@ export class ComputerReportDto {
   @ApiProperty() computerId: string;
   @ApiProperty() hostname: string;
   @ApiProperty({ type: [ComputerUpdateRowDto] }) updates: ComputerUpdateRowDto[];
+}
+
+export class RecountDto {
+  @ApiProperty({ description: 'counter rows that differed from the recount (0: the counters were exact)' }) differences: number;
+  @ApiProperty({ description: 'per (group, platform) counter rows after the recount' }) platformRows: number;
+  @ApiProperty({ description: 'per (group, update, state) counter rows after the recount' }) stateRows: number;
+  @ApiProperty() durationMs: number;
 }
