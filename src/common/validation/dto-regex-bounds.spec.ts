@@ -19,9 +19,14 @@ function dtoFiles(dir: string): string[] {
 
 /** Every class with validation rules, from every file under src/modules/**\/dto and src/common. */
 function validatedClasses(): [string, new () => object][] {
-  for (const file of [...dtoFiles(join(SRC, 'modules')), join(SRC, 'common/pagination/page.ts')]) require(file); // eslint-disable-line @typescript-eslint/no-require-imports
+  const exported = new Set<unknown>();
+  for (const file of [...dtoFiles(join(SRC, 'modules')), join(SRC, 'common/pagination/page.ts')]) {
+    for (const value of Object.values(require(file) as Record<string, unknown>)) exported.add(value); // eslint-disable-line @typescript-eslint/no-require-imports
+  }
   const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<new () => object, unknown> };
-  return [...storage.validationMetadatas.keys()].map((target) => [target.name, target]);
+  // Only the request DTOs: a DTO file may load other validated classes (the environment's schema),
+  // which the request pipe never sees.
+  return [...storage.validationMetadatas.keys()].filter((target) => exported.has(target)).map((target) => [target.name, target]);
 }
 
 /** The length of the longest input any regular expression sees while `run` runs. */
