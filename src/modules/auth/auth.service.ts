@@ -21,6 +21,11 @@ export interface AccessTokenClaims {
   role: Role;
   /** issued at, seconds (set by the JWT library) */
   iat?: number;
+  /**
+   * The user's password change the token was issued after (epoch ms; 0: never changed). Compared
+   * exactly, not with `iat`: a change in the same second as the login still ends the session.
+   */
+  pwc?: number;
 }
 
 export const API_TOKEN_PREFIX = 'pgt';
@@ -59,7 +64,7 @@ export class AuthService {
       this.auditTrail.recordLogin(username, { type: 'user', id: user.id, name: user.username, role: user.role }, origin),
       this.limits.loginSucceeded(username, ip),
     ]);
-    const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role };
+    const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role, pwc: user.passwordChangedAt?.getTime() ?? 0 };
     return { accessToken: await this.jwt.signAsync(claims), expiresIn: this.config.jwtExpiresInSeconds };
   }
 
@@ -70,7 +75,7 @@ export class AuthService {
   async principalFromClaims(claims: AccessTokenClaims): Promise<Principal | null> {
     const user = await this.users.findActiveById(claims.sub);
     if (!user || user.role !== claims.role) return null;
-    if (user.passwordChangedAt && (claims.iat ?? 0) < Math.floor(user.passwordChangedAt.getTime() / 1000)) return null;
+    if ((user.passwordChangedAt?.getTime() ?? 0) !== (claims.pwc ?? 0)) return null;
     return { kind: 'user', id: user.id, name: user.username, role: user.role };
   }
 
