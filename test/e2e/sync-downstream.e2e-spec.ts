@@ -254,7 +254,7 @@ describe('a downstream server taking files that live on its upstream', () => {
     // One after the other: the downstream's worker may still be talking to the upstream.
     await downstream?.close();
     await upstream?.close();
-  });
+  }, 120_000); // two servers, each with its worker, stopped in turn: slow on a loaded machine
 
   it('the upstream catalog offers the file at the upstream\'s own content URL, which answers the downstream token only', async () => {
     const page = await upstream.http.get('/upstream/v1/catalog?limit=500', { token: downstreamToken });
