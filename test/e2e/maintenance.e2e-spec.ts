@@ -9,7 +9,6 @@ import { JobName, QueueName } from '../../src/infra/queue/queue-names';
 import { ALL_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
 import { LocalDiskStorage } from '../../src/modules/content/storage/local-disk.storage';
 import { MAINTENANCE_SCHEDULER_ID } from '../../src/modules/maintenance/maintenance-queue';
-import { LEGACY_RETENTION_SCHEDULER_ID } from '../../src/modules/status/status-ingest.processor';
 import { approve } from '../factories/approvals.factory';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { insertUpdate, UpdateSeed } from '../factories/updates.factory';
@@ -71,11 +70,7 @@ describe('maintenance', () => {
   };
 
   beforeAll(async () => {
-    // A deployment from before maintenance existed: its history-pruning scheduler is in Redis.
     const environment = await createTestEnvironment({ PATCHGATE_STATUS_HISTORY_DAYS: '120' });
-    const legacy = new Queue(QueueName.StatusIngest, { connection: { url: environment.redisUrl }, prefix: `${environment.redisPrefix}:bull` });
-    await legacy.upsertJobScheduler(LEGACY_RETENTION_SCHEDULER_ID, { pattern: '17 3 * * *' }, { name: JobName.PruneStatusHistory });
-    await legacy.close();
     app = await startTestApp({ withWorker: true, environment });
     admin = await app.login();
     auditor = (await userWithRole(app, Role.Auditor, admin)).token;
@@ -100,11 +95,6 @@ describe('maintenance', () => {
       expect(Date.parse(res.body.nextRunAt)).toBeGreaterThan(Date.now());
       const queue = app.worker!.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
       expect(await queue.getJobScheduler(MAINTENANCE_SCHEDULER_ID)).toMatchObject({ pattern: '17 3 * * *' });
-    });
-
-    it('removes the scheduler of the old status-history job at start', async () => {
-      const statusQueue = app.worker!.get<Queue>(getQueueToken(QueueName.StatusIngest), { strict: false });
-      expect(await statusQueue.getJobScheduler(LEGACY_RETENTION_SCHEDULER_ID)).toBeUndefined();
     });
 
     it('admins change it (a null schedule removes the scheduled run); others may not; bad values are refused', async () => {

@@ -16,8 +16,6 @@ export enum JobName {
   ScheduledSync = 'scheduled-sync',
   EvaluateRules = 'evaluate-rules',
   IngestStatus = 'ingest-status',
-  /** Legacy: history pruning is a task of the maintenance run now; left-over jobs are ignored. */
-  PruneStatusHistory = 'prune-status-history',
   PruneAuditEvents = 'prune-audit-events',
   RequestContent = 'request-content',
   DownloadContent = 'download-content',
