@@ -11,6 +11,7 @@ import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallS
 import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
+import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   CreateAuditEvents1763780500000,
   CreateContent1763790000000,
   CreateMaintenance1763792000000,
+  AptRepositorySigningKey1763796160000,
 ];
