@@ -12,6 +12,7 @@ import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvent
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
 import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
+import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPublications';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   CreateContent1763790000000,
   CreateMaintenance1763792000000,
   AptRepositorySigningKey1763796160000,
+  CreateAptPublications1763796161000,
 ];

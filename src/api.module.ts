@@ -3,6 +3,7 @@ import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/app-config';
 import { RateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
+import { AptRepositoryModule } from './modules/apt-repository/apt-repository.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
@@ -48,6 +49,7 @@ export class ApiModule {
         ReportsModule,
         ContentModule,
         MaintenanceModule,
+        AptRepositoryModule,
       ],
     };
   }

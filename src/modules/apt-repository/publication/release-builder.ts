@@ -104,3 +104,15 @@ export function buildRelease(content: SuiteContent, indexes: BuiltIndexes, times
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * A stored Release with a new Date and Valid-Until and nothing else changed: the renewal of an
+ * idle publication (its indexes and their by-hash files stay as they are).
+ */
+export function redateRelease(release: string, times: ReleaseTimes): string {
+  const dated = release
+    .replace(/^Date: .*$/m, `Date: ${releaseDate(times.date)}`)
+    .replace(/^Valid-Until: .*$/m, `Valid-Until: ${releaseDate(times.validUntil)}`);
+  if (dated === release && !release.includes(`Date: ${releaseDate(times.date)}`)) throw new Error('Release has no Date field');
+  return dated;
+}

@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../infra/config/app-config';
+import { RepositorySigningKeyService } from '../signing/repository-signing-key.service';
+import { AptPublicationsRepository, StoredPublication } from './apt-publications.repository';
+import { buildIndexes, buildRelease, redateRelease, SuiteContent } from './publication/release-builder';
+import { signRelease } from './publication/signed-release';
+
+/** Publications kept per suite and content: their by-hash files stay for clients that read an older InRelease. */
+export const KEPT_PUBLICATIONS = 4;
+
+/**
+ * Writes signed publications of APT suites (docs/debian.md, "How the repositories are built"):
+ * indexes and by-hash copies first, then Release, Release.gpg and InRelease, in one PostgreSQL
+ * transaction, so a reader sees a whole publication or the previous one.
+ */
+@Injectable()
+export class AptPublisherService {
+  private readonly log = new Logger(AptPublisherService.name);
+
+  constructor(
+    private readonly publications: AptPublicationsRepository,
+    private readonly signing: RepositorySigningKeyService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The current publication of `content` under `suiteKey` (e.g. `debian/bookworm-approved`).
+   * Content already published is reused as it is unless `fresh` asks for a new Date (a
+   * computer switching to content published earlier must not see an older Date than it has).
+   */
+  async publish(suiteKey: string, content: SuiteContent, options: { fresh?: boolean; now?: Date } = {}): Promise<StoredPublication> {
+    const indexes = buildIndexes(content);
+    if (!options.fresh) {
+      const existing = await this.publications.findLatest(suiteKey, indexes.digest);
+      if (existing && existing.validUntil.getTime() - (options.now ?? new Date()).getTime() > this.renewalMarginMs()) return existing;
+    }
+    const times = await this.times(suiteKey, options.now ?? new Date());
+    const signed = await signRelease(buildRelease(content, indexes, times), this.signing.activeSigner());
+    return this.publications.insert(
+      { suite: suiteKey, contentDigest: indexes.digest, ...times, ...signed, indexFiles: indexes.files },
+      KEPT_PUBLICATIONS,
+    );
+  }
+
+  /**
+   * Re-signs, with a new Date and Valid-Until, every current publication whose Valid-Until falls
+   * within the renewal margin, so an idle repository never expires on its computers.
+   */
+  async renewExpiring(now = new Date()): Promise<number> {
+    const expiring = await this.publications.findLatestExpiringBefore(new Date(now.getTime() + this.renewalMarginMs()));
+    for (const publication of expiring) {
+      const times = await this.times(publication.suite, now);
+      const signed = await signRelease(redateRelease(publication.release.toString('utf8'), times), this.signing.activeSigner());
+      const indexFiles = await Promise.all(
+        publication.indexFiles.map(async (f) => ({ path: f.path, sha256: f.sha256, bytes: (await this.publications.findIndexFile(f.sha256))! })),
+      );
+      await this.publications.insert({ suite: publication.suite, contentDigest: publication.contentDigest, ...times, ...signed, indexFiles }, KEPT_PUBLICATIONS);
+    }
+    if (expiring.length) this.log.log(`re-signed ${expiring.length} APT publication(s) before their Valid-Until`);
+    return expiring.length;
+  }
+
+  /** Renewed once less than half the validity is left (3.5 days with the default 7). */
+  private renewalMarginMs(): number {
+    return (this.config.apt.validDays * 86_400_000) / 2;
+  }
+
+  private async times(suiteKey: string, now: Date) {
+    const date = await this.publications.nextDate(suiteKey, now);
+    return { date, validUntil: new Date(date.getTime() + this.config.apt.validDays * 86_400_000) };
+  }
+}
