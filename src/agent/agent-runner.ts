@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { AgentState, InstalledEntry, StateDir } from './agent-state';
 import { AGENT_VERSION } from './agent-version';
+import { readDpkgInventory } from './apt/dpkg-inventory';
 import { discardDownload, DownloadError, downloadFile, ServerCredentials } from './downloader';
 import { runCommand } from './installer';
 import { OfferedUpdate, verifyOffer } from './response-verifier';
@@ -58,12 +59,15 @@ export class AgentRunner {
     await this.flushEvents(client, state);
     const nonce = randomBytes(18).toString('base64url');
     const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
+    const dpkg = state.aptRoot ? readDpkgInventory(state.aptRoot) : null;
+    const packages = dpkg && dpkg.digest !== state.inventoryDigest ? { packages: dpkg.packages } : {};
     let answer;
     try {
       answer = await client.checkIn(
-        { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION } },
+        { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION, ...packages } },
         state.lastEtag,
       );
+      if (dpkg) state.inventoryDigest = dpkg.digest;
     } catch (error) {
       this.recordError(state, 'checkin_failed', (error as Error).message);
       state.lastCheckInResult = 'error';
@@ -114,6 +118,25 @@ export class AgentRunner {
       await this.flushEvents(client, state);
     }
     return { ...result, outcome: 'offer', nextCheckInSeconds: offer.nextCheckInSeconds };
+  }
+
+  /**
+   * The apt hook's report (DPkg::Post-Invoke): a check-in that carries the dpkg inventory when it
+   * changed since the server last received it, and nothing else. The answer is not acted on and
+   * its ETag and seq are not kept, so the next `run` still gets (and acts on) the offer.
+   */
+  async reportInventory(): Promise<'sent' | 'unchanged'> {
+    const registration = this.stateDir.readRegistration();
+    const state = this.stateDir.readState();
+    const dpkg = state.aptRoot ? readDpkgInventory(state.aptRoot) : null;
+    if (!dpkg || dpkg.digest === state.inventoryDigest) return 'unchanged';
+    const client = new ServerClient(registration.server, registration.token);
+    const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
+    await client.checkIn({ nonce: randomBytes(18).toString('base64url'), installed, inventory: { packages: dpkg.packages } }, null);
+    state.inventoryDigest = dpkg.digest;
+    this.stateDir.writeState(state);
+    this.log(`inventory: ${dpkg.packages.length} installed package(s) reported`);
+    return 'sent';
   }
 
   /** Check-ins until stopped (or one, with `once`); answers the process exit code. */

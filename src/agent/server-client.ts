@@ -19,7 +19,14 @@ export interface RegisterResponse {
 export interface CheckInRequest {
   nonce: string;
   installed: { updateId: string; revision: number }[];
-  inventory?: { hostname?: string; os?: { family: string; version: string }; arch?: string; agentVersion?: string };
+  inventory?: {
+    hostname?: string;
+    os?: { family: string; version: string };
+    arch?: string;
+    agentVersion?: string;
+    /** dpkg's installed binary packages (apt machines), sent only when they changed */
+    packages?: { name: string; version: string; arch: string }[];
+  };
 }
 
 /** A check-in answer as received: the body is kept as the exact bytes, since the signature covers those. */
@@ -74,6 +81,14 @@ export class ServerClient {
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== 200) throw new ServerError(res.status, body.toString('utf8'), 'check-in failed');
     return { status: 200, etag, body, signature: res.headers.get('x-patchgate-signature'), keyId: res.headers.get('x-patchgate-key-id') };
+  }
+
+  /** The server's published keys (GET /client/v1/keys). */
+  async publishedKeys(): Promise<{ id: string; alg: string; publicKey: string }[]> {
+    const res = await fetch(`${this.base}/client/v1/keys`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const text = await res.text();
+    if (res.status !== 200) throw new ServerError(res.status, text, 'reading the server keys failed');
+    return (JSON.parse(text) as { keys: { id: string; alg: string; publicKey: string }[] }).keys;
   }
 
   async reportStatus(events: StatusEvent[]): Promise<number> {
