@@ -13,6 +13,7 @@ import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
 import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
 import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPublications';
+import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgInventories';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS = [
   CreateMaintenance1763792000000,
   AptRepositorySigningKey1763796160000,
   CreateAptPublications1763796161000,
+  CreateDpkgInventories1763796162000,
 ];

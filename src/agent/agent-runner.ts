@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { AgentState, InstalledEntry, StateDir } from './agent-state';
 import { AGENT_VERSION } from './agent-version';
-import { readDpkgInventory } from './apt/dpkg-inventory';
+import { readDpkgInventory, sendableInventory } from './apt/dpkg-inventory';
 import { discardDownload, DownloadError, downloadFile, ServerCredentials } from './downloader';
 import { runCommand } from './installer';
 import { OfferedUpdate, verifyOffer } from './response-verifier';
@@ -60,14 +60,16 @@ export class AgentRunner {
     const nonce = randomBytes(18).toString('base64url');
     const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
     const dpkg = state.aptRoot ? readDpkgInventory(state.aptRoot) : null;
-    const packages = dpkg && dpkg.digest !== state.inventoryDigest ? { packages: dpkg.packages } : {};
+    const sendable = dpkg && dpkg.digest !== state.inventoryDigest ? sendableInventory(dpkg) : null;
+    if (dpkg && dpkg.digest !== state.inventoryDigest && !sendable) this.recordError(state, 'inventory_too_large', `${dpkg.packages.length} packages do not fit in a check-in`);
+    const packages = sendable ? { packages: sendable } : {};
     let answer;
     try {
       answer = await client.checkIn(
         { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION, ...packages } },
         state.lastEtag,
       );
-      if (dpkg) state.inventoryDigest = dpkg.digest;
+      if (dpkg && sendable) state.inventoryDigest = dpkg.digest;
     } catch (error) {
       this.recordError(state, 'checkin_failed', (error as Error).message);
       state.lastCheckInResult = 'error';
@@ -130,9 +132,11 @@ export class AgentRunner {
     const state = this.stateDir.readState();
     const dpkg = state.aptRoot ? readDpkgInventory(state.aptRoot) : null;
     if (!dpkg || dpkg.digest === state.inventoryDigest) return 'unchanged';
+    const packages = sendableInventory(dpkg);
+    if (!packages) throw new Error(`${dpkg.packages.length} installed packages do not fit in a check-in (256 KiB)`);
     const client = new ServerClient(registration.server, registration.token);
     const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
-    await client.checkIn({ nonce: randomBytes(18).toString('base64url'), installed, inventory: { packages: dpkg.packages } }, null);
+    await client.checkIn({ nonce: randomBytes(18).toString('base64url'), installed, inventory: { packages } }, null);
     state.inventoryDigest = dpkg.digest;
     this.stateDir.writeState(state);
     this.log(`inventory: ${dpkg.packages.length} installed package(s) reported`);

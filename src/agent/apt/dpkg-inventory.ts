@@ -16,6 +16,13 @@ export interface DpkgInventory {
 
 /** What the server accepts in one check-in (src/modules/check-in/dto/check-in.dto.ts). */
 export const MAX_INVENTORY_PACKAGES = 20_000;
+/** The check-in body limit is 256 KiB; the inventory must leave room for the rest of the check-in. */
+export const MAX_INVENTORY_JSON_BYTES = 224 * 1024;
+
+/** The packages to send, or null when the list is larger than a check-in may carry (about 3,500 packages). */
+export function sendableInventory(inventory: DpkgInventory): InstalledPackage[] | null {
+  return Buffer.byteLength(JSON.stringify(inventory.packages)) <= MAX_INVENTORY_JSON_BYTES ? inventory.packages : null;
+}
 
 /**
  * The binary packages dpkg has installed under `root`, read from `var/lib/dpkg/status` (what

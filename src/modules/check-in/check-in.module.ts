@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { ContentCoreModule } from '../content/content-core.module';
+import { DpkgInventoryModule } from '../dpkg-inventory/dpkg-inventory.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SigningModule } from '../signing/signing.module';
 import { StatusModule } from '../status/status.module';
@@ -12,7 +13,7 @@ import { GroupOfferCache } from './group-offer.cache';
 import { LastSeenRecorder } from './last-seen.recorder';
 
 @Module({
-  imports: [ApprovalsModule, ContentCoreModule, SettingsModule, SigningModule, StatusModule],
+  imports: [ApprovalsModule, ContentCoreModule, DpkgInventoryModule, SettingsModule, SigningModule, StatusModule],
   controllers: [CheckInController],
   providers: [CheckInRepository, CheckInService, ComputerContextCache, GroupOfferCache, LastSeenRecorder],
   exports: [CheckInRepository, CheckInService],

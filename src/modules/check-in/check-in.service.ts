@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { DpkgInventoryService } from '../dpkg-inventory/dpkg-inventory.service';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { SigningKeyService } from '../signing/signing-key.service';
 import { answerLifetimeSeconds, nextCheckInSeconds } from './check-in-schedule';
@@ -44,11 +45,14 @@ export class CheckInService {
     private readonly versions: OfferVersionsService,
     private readonly signing: SigningKeyService,
     private readonly lastSeen: LastSeenRecorder,
+    private readonly dpkgInventory: DpkgInventoryService,
   ) {}
 
   /** `baseUrl`: where computers reach this server, for the URLs of stored files (storing content modes). */
   async checkIn(computerId: string, request: CheckInDto, ifNoneMatch: string | undefined, baseUrl: string): Promise<CheckInAnswer> {
     this.lastSeen.note(computerId);
+    // apt machines send their dpkg inventory only when it changed (docs/debian.md, "Reports").
+    if (request.inventory?.packages) await this.dpkgInventory.record(computerId, request.inventory.packages);
     const reported = (request.installed ?? []).map((u) => `${u.updateId.toLowerCase()}@${u.revision}`).sort();
     const extra = () => [reported.length ? hash('sha256', reported.join(','), 'hex') : NOTHING_REPORTED];
     let state = await this.versions.offerState<ComputerContext>(computerId, this.versions.contextKey(computerId), extra);
