@@ -1,9 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * APT publications (docs/debian.md): signed Release files per suite and the index files they
- * list, content-addressed so publications with equal content share bytes, and the last Date
- * handed out per suite, so Date only grows across restarts and replicas.
+ * APT publications (docs/debian.md): signed Release files per suite key (a release's baseline, a
+ * group path's approved suite) and the index files they list, content-addressed so publications
+ * with equal content share bytes, and the last Date handed out per suite key, so Date only grows
+ * across restarts and replicas.
  */
 export class CreateAptPublications1763796161000 implements MigrationInterface {
   name = 'CreateAptPublications1763796161000';
@@ -33,7 +34,6 @@ export class CreateAptPublications1763796161000 implements MigrationInterface {
         index_files jsonb NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query('CREATE INDEX apt_publications_by_content ON apt_publications (suite, content_digest, id DESC)');
     await db.query('CREATE INDEX apt_publications_by_suite ON apt_publications (suite, id DESC)');
   }
 

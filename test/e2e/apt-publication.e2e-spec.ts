@@ -8,7 +8,11 @@ import { AptPublicationsRepository, StoredPublication } from '../../src/modules/
 import { AptPublisherService } from '../../src/modules/apt-repository/apt-publisher.service';
 import { republishStanza } from '../../src/modules/apt-repository/publication/control-stanza';
 import { byHashPath, SuiteContent } from '../../src/modules/apt-repository/publication/release-builder';
+import { JobName, QueueName } from '../../src/infra/queue/queue-names';
+import { APT_RENEWAL_SCHEDULER_ID } from '../../src/modules/apt-repository/apt-renewal.scheduler';
 import { AptClient } from '../support/apt-client';
+import { eventually } from '../support/eventually';
+import { openQueue } from '../support/sync';
 import { buildDeb, BuiltDeb } from '../support/deb-packages';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -40,7 +44,7 @@ describe('APT publications read by the real apt', () => {
   const requests: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ withWorker: true });
     publisher = app.app.get(AptPublisherService);
     publications = app.app.get(AptPublicationsRepository);
     dir = mkdtempSync(join(tmpdir(), 'pg-apt-pub-'));
@@ -116,6 +120,14 @@ describe('APT publications read by the real apt', () => {
     const [{ last_date }] = await app.db.query(`SELECT last_date FROM apt_suite_dates WHERE suite = 'debian/bookworm-approved'`);
     expect(new Date(last_date).getTime()).toBe(backwards.date.getTime());
 
+    // Unchanged content keeps its publication; content going back to an earlier state gets a new, later Date.
+    expect((await publisher.publish('debian/bookworm-approved', content)).id).toBe(backwards.id);
+    const without = await publisher.publish('debian/bookworm-approved', suiteContent('bookworm-approved', []));
+    const reverted = await publisher.publish('debian/bookworm-approved', content);
+    expect(reverted.id).not.toBe(backwards.id);
+    expect(reverted.contentDigest).toBe(backwards.contentDigest);
+    expect(reverted.date.getTime()).toBeGreaterThan(without.date.getTime());
+
     // A client that saw the approval of 1.1; then someone replays the older publication without it.
     const older = await publisher.publish('debian/bookworm-approved', suiteContent('bookworm-approved', []), { fresh: true });
     const newer = await publisher.publish('debian/bookworm-approved', content, { fresh: true });
@@ -139,7 +151,7 @@ describe('APT publications read by the real apt', () => {
     expect(await publisher.renewExpiring(new Date(current.validUntil.getTime() - validDays * 86_400_000 * 0.75))).toBe(0);
     const later = new Date(current.validUntil.getTime() - 3_600_000);
     expect(await publisher.renewExpiring(later)).toBeGreaterThanOrEqual(1);
-    const renewed = (await publications.findLatest('debian/bookworm', current.contentDigest))!;
+    const renewed = (await publications.findLatest('debian/bookworm'))!;
     expect(renewed.id).not.toBe(current.id);
     expect(renewed.validUntil.getTime()).toBe(renewed.date.getTime() + validDays * 86_400_000);
     expect(renewed.date.getTime()).toBeGreaterThanOrEqual(later.getTime() - 1000);
@@ -147,6 +159,26 @@ describe('APT publications read by the real apt', () => {
     // by-hash files of the older publication are still there for clients that read its InRelease
     for (const file of current.indexFiles) expect(await publications.findIndexFile(file.sha256)).not.toBeNull();
     expect(byHashPath({ path: current.indexFiles[0].path, sha256: current.indexFiles[0].sha256, bytes: Buffer.alloc(0) })).toContain('/by-hash/SHA256/');
+  });
+
+  it('the worker schedules the renewal hourly, and its job re-signs a publication whose Valid-Until is near', async () => {
+    const queue = openQueue(app, QueueName.Apt);
+    try {
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers).toContainEqual(expect.objectContaining({ key: APT_RENEWAL_SCHEDULER_ID, name: JobName.RenewAptReleases, pattern: '23 * * * *' }));
+      const idle = await publisher.publish('debian/bookworm-approved', suiteContent('bookworm-approved', [debs.hello10]), { fresh: true });
+      // As if the repository had been idle for six days.
+      await app.db.query(`UPDATE apt_publications SET valid_until = now() + interval '1 day' WHERE id = $1`, [idle.id]);
+      await queue.add(JobName.RenewAptReleases, {});
+      const renewed = await eventually(
+        () => publications.findLatest('debian/bookworm-approved'),
+        (latest) => latest !== null && latest.id !== idle.id,
+      );
+      expect(renewed!.validUntil.getTime()).toBeGreaterThan(Date.now() + (app.config.apt.validDays - 1) * 86_400_000);
+      expect(renewed!.date.getTime()).toBeGreaterThan(idle.date.getTime());
+    } finally {
+      await queue.close();
+    }
   });
 });
 

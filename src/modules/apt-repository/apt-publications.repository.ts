@@ -71,8 +71,8 @@ export class AptPublicationsRepository {
 
   /**
    * Stores the index files (shared by content) and the signed Release in one transaction, then
-   * drops the suite's publications of that content beyond the newest `keep`, and index files no
-   * publication lists any more: by-hash files stay while a kept publication lists them.
+   * drops the suite's publications beyond the newest `keep`, and index files no publication lists
+   * any more: by-hash files stay while a kept publication lists them.
    */
   async insert(publication: NewPublication, keep: number): Promise<StoredPublication> {
     return this.dataSource.transaction(async (manager) => {
@@ -88,10 +88,10 @@ export class AptPublicationsRepository {
       const dropped: { index_files: ListedIndexFile[] }[] = await manager.query(
         `WITH dropped AS (
            DELETE FROM apt_publications WHERE id IN (
-             SELECT id FROM apt_publications WHERE suite = $1 AND content_digest = $2 ORDER BY id DESC OFFSET $3)
+             SELECT id FROM apt_publications WHERE suite = $1 ORDER BY id DESC OFFSET $2)
            RETURNING index_files)
          SELECT index_files FROM dropped`,
-        [publication.suite, publication.contentDigest, keep],
+        [publication.suite, keep],
       );
       const candidates = [...new Set(dropped.flatMap((d) => d.index_files.map((f) => f.sha256)))];
       if (candidates.length) {
@@ -105,20 +105,26 @@ export class AptPublicationsRepository {
     });
   }
 
-  async findLatest(suite: string, contentDigest: string): Promise<StoredPublication | null> {
-    const [row]: PublicationRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM apt_publications WHERE suite = $1 AND content_digest = $2 ORDER BY id DESC LIMIT 1`,
-      [suite, contentDigest],
-    );
+  /** The suite's current publication (its newest). */
+  async findLatest(suite: string): Promise<StoredPublication | null> {
+    const [row]: PublicationRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM apt_publications WHERE suite = $1 ORDER BY id DESC LIMIT 1`, [suite]);
     return row ? toPublication(row) : null;
   }
 
-  /** The newest publication of every (suite, content) whose Valid-Until falls before `before`. */
+  /** Whether one of the suite's kept publications lists an index file (what its by-hash URLs may serve). */
+  async listsIndexFile(suite: string, sha256: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM apt_publications p WHERE p.suite = $1 AND p.index_files @> jsonb_build_array(jsonb_build_object('sha256', $2::text)) LIMIT 1`,
+      [suite, sha256],
+    );
+    return rows.length > 0;
+  }
+
+  /** The current publication of every suite whose Valid-Until falls before `before`. */
   async findLatestExpiringBefore(before: Date): Promise<StoredPublication[]> {
     const rows: PublicationRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM (
-         SELECT DISTINCT ON (suite, content_digest) * FROM apt_publications ORDER BY suite, content_digest, id DESC
-       ) latest WHERE valid_until < $1 ORDER BY id`,
+      `SELECT ${COLUMNS} FROM (SELECT DISTINCT ON (suite) * FROM apt_publications ORDER BY suite, id DESC) latest
+       WHERE valid_until < $1 ORDER BY id`,
       [before],
     );
     return rows.map(toPublication);

@@ -5,7 +5,7 @@ import { AptPublicationsRepository, StoredPublication } from './apt-publications
 import { buildIndexes, buildRelease, redateRelease, SuiteContent } from './publication/release-builder';
 import { signRelease } from './publication/signed-release';
 
-/** Publications kept per suite and content: their by-hash files stay for clients that read an older InRelease. */
+/** Publications kept per suite: their by-hash files stay for clients that read an older InRelease. */
 export const KEPT_PUBLICATIONS = 4;
 
 /**
@@ -24,15 +24,18 @@ export class AptPublisherService {
   ) {}
 
   /**
-   * The current publication of `content` under `suiteKey` (e.g. `debian/bookworm-approved`).
-   * Content already published is reused as it is unless `fresh` asks for a new Date (a
-   * computer switching to content published earlier must not see an older Date than it has).
+   * The current publication of `content` under `suiteKey`: one key per sequence of publications a
+   * client reads (the baseline of a release: `debian/bookworm`; a group path's approved suite:
+   * `debian/bookworm-approved/<group key>`), since Date must grow along what one client sees.
+   * When the suite's current publication already has this content it is kept as it is (unless
+   * `fresh` asks for a new Date); otherwise a new one is signed, reusing the stored index files of
+   * equal content (content-addressed), with a Date after every earlier one of the suite.
    */
   async publish(suiteKey: string, content: SuiteContent, options: { fresh?: boolean; now?: Date } = {}): Promise<StoredPublication> {
     const indexes = buildIndexes(content);
     if (!options.fresh) {
-      const existing = await this.publications.findLatest(suiteKey, indexes.digest);
-      if (existing && existing.validUntil.getTime() - (options.now ?? new Date()).getTime() > this.renewalMarginMs()) return existing;
+      const current = await this.publications.findLatest(suiteKey);
+      if (current?.contentDigest === indexes.digest && current.validUntil.getTime() - (options.now ?? new Date()).getTime() > this.renewalMarginMs()) return current;
     }
     const times = await this.times(suiteKey, options.now ?? new Date());
     const signed = await signRelease(buildRelease(content, indexes, times), this.signing.activeSigner());
@@ -43,8 +46,8 @@ export class AptPublisherService {
   }
 
   /**
-   * Re-signs, with a new Date and Valid-Until, every current publication whose Valid-Until falls
-   * within the renewal margin, so an idle repository never expires on its computers.
+   * Re-signs, with a new Date and Valid-Until, every suite's current publication whose
+   * Valid-Until falls within the renewal margin, so an idle repository never expires on its computers.
    */
   async renewExpiring(now = new Date()): Promise<number> {
     const expiring = await this.publications.findLatestExpiringBefore(new Date(now.getTime() + this.renewalMarginMs()));
