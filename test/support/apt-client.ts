@@ -1,16 +1,8 @@
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { AptRun, ScratchAptRoot } from '../../src/modules/apt-repository/dependencies/scratch-apt-root';
 
-const run = promisify(execFile);
-
-export interface AptResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type AptResult = AptRun;
 
 export interface AptSource {
   /** e.g. http://127.0.0.1:1234/apt/debian */
@@ -22,39 +14,17 @@ export interface AptSource {
 }
 
 /**
- * The real apt in a scratch root (APT_CONFIG), so nothing on the host changes: sources,
- * auth.conf.d, lists, caches and the dpkg status all live under `root`. See docs/debian.md,
- * "Testing with the real apt".
+ * The real apt in a scratch root (APT_CONFIG, src/modules/apt-repository/dependencies/scratch-apt-root.ts),
+ * so nothing on the host changes: sources, auth.conf.d, lists, caches and the dpkg status all live
+ * under `root`. See docs/debian.md, "Testing with the real apt".
  */
 export class AptClient {
   readonly root: string;
-  private readonly config: string;
+  private readonly scratch: ScratchAptRoot;
 
   constructor(options: { arch?: string; dpkgStatus?: string } = {}) {
-    this.root = mkdtempSync(join(tmpdir(), 'pg-apt-'));
-    for (const dir of [
-      'etc/apt/sources.list.d', 'etc/apt/auth.conf.d', 'etc/apt/preferences.d', 'etc/apt/apt.conf.d', 'etc/apt/trusted.gpg.d',
-      'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/lib/dpkg/updates', 'var/lib/dpkg/info', 'var/log/apt',
-    ]) {
-      mkdirSync(join(this.root, dir), { recursive: true });
-    }
-    writeFileSync(join(this.root, 'var/lib/dpkg/status'), options.dpkgStatus ?? '');
-    this.config = join(this.root, 'apt.conf');
-    writeFileSync(
-      this.config,
-      [
-        `Dir "${this.root}/";`,
-        `Dir::State::status "${this.root}/var/lib/dpkg/status";`,
-        `APT::Architecture "${options.arch ?? 'amd64'}";`,
-        'APT::Architectures { "' + (options.arch ?? 'amd64') + '"; };',
-        'Acquire::Languages "none";',
-        'Acquire::Retries "0";',
-        'Acquire::http::Timeout "10";',
-        'APT::Sandbox::User "root";',
-        'Debug::NoLocking "true";',
-        '',
-      ].join('\n'),
-    );
+    this.scratch = new ScratchAptRoot(options);
+    this.root = this.scratch.root;
   }
 
   /** Writes a deb822 .sources file, key inline in Signed-By (what `patchgate-agent apt-setup` writes). */
@@ -105,16 +75,10 @@ export class AptClient {
   }
 
   close(): void {
-    rmSync(this.root, { recursive: true, force: true });
+    this.scratch.close();
   }
 
-  private async exec(command: string, args: string[]): Promise<AptResult> {
-    try {
-      const { stdout, stderr } = await run(command, args, { env: { ...process.env, APT_CONFIG: this.config, LC_ALL: 'C' }, timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
+  private exec(command: 'apt-get' | 'apt-cache', args: string[]): Promise<AptResult> {
+    return this.scratch.exec(command, args);
   }
 }

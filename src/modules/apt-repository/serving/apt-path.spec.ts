@@ -15,7 +15,7 @@ describe('parseAptPath', () => {
   it('refuses anything else: traversal, other files, upper-case digests, overlong paths', () => {
     for (const path of [
       'dists/../etc/passwd', 'dists/bookworm/Contents-amd64', 'dists/bookworm/main/binary-amd64/Packages.xz', `pool/${sha.toUpperCase()}/x.deb`,
-      `pool/${sha}/../x.deb`, `pool/${sha}/x.txt`, `dists/bookworm/main/binary-amd64/by-hash/MD5Sum/${sha}`, `dists/${'a'.repeat(600)}/InRelease`, '',
+      `pool/${sha}/../x.deb`, `pool/${sha}/x.txt`, `dists/bookworm/main/binary-amd64/by-hash/MD5Sum/${sha}`, `dists/${'a'.repeat(600)}/InRelease`, '', `pool/${sha}/x%zz.deb`,
     ]) {
       expect(parseAptPath(path)).toBeNull();
     }

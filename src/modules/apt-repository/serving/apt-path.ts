@@ -22,6 +22,12 @@ export function parseAptPath(path: string): AptRequest | null {
   match = INDEX.exec(path);
   if (match) return { kind: 'index', suite: match[1], path: match[2] };
   match = POOL.exec(path);
-  if (match) return { kind: 'pool', sha256: match[1], fileName: decodeURIComponent(match[2]) };
+  if (match) {
+    try {
+      return { kind: 'pool', sha256: match[1], fileName: decodeURIComponent(match[2]) };
+    } catch {
+      return null;
+    }
+  }
   return null;
 }
