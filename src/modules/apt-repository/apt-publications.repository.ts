@@ -21,7 +21,8 @@ export interface StoredPublication {
 }
 
 export interface NewPublication extends Omit<StoredPublication, 'id' | 'indexFiles'> {
-  indexFiles: { path: string; sha256: string; bytes: Buffer }[];
+  /** `bytes` may be left out for a file already stored (a renewal lists the same files again) */
+  indexFiles: { path: string; sha256: string; size: number; bytes?: Buffer }[];
 }
 
 interface PublicationRow {
@@ -76,10 +77,15 @@ export class AptPublicationsRepository {
    */
   async insert(publication: NewPublication, keep: number): Promise<StoredPublication> {
     return this.dataSource.transaction(async (manager) => {
-      for (const file of publication.indexFiles) {
+      const hashes = publication.indexFiles.map((f) => f.sha256);
+      const stored = new Set(
+        ((await manager.query('SELECT sha256 FROM apt_index_files WHERE sha256 = ANY($1::char(64)[]) FOR SHARE', [hashes])) as { sha256: string }[]).map((r) => r.sha256),
+      );
+      for (const file of publication.indexFiles.filter((f) => !stored.has(f.sha256))) {
+        if (!file.bytes) throw new Error(`index file ${file.sha256} is not stored and was not given`);
         await manager.query('INSERT INTO apt_index_files (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [file.sha256, file.bytes]);
       }
-      const listed: ListedIndexFile[] = publication.indexFiles.map((f) => ({ path: f.path, sha256: f.sha256, size: f.bytes.length }));
+      const listed: ListedIndexFile[] = publication.indexFiles.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }));
       const [row]: PublicationRow[] = await manager.query(
         `INSERT INTO apt_publications (suite, content_digest, date, valid_until, release, release_gpg, in_release, index_files)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,

@@ -2,11 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../infra/config/app-config';
 import { RepositorySigningKeyService } from '../signing/repository-signing-key.service';
 import { AptPublicationsRepository, StoredPublication } from './apt-publications.repository';
-import { buildIndexes, buildRelease, redateRelease, SuiteContent } from './publication/release-builder';
+import { BuiltIndexes, buildIndexes, buildRelease, indexesKey, redateRelease, SuiteContent } from './publication/release-builder';
 import { signRelease } from './publication/signed-release';
 
 /** Publications kept per suite: their by-hash files stay for clients that read an older InRelease. */
 export const KEPT_PUBLICATIONS = 4;
+
+/** Built indexes kept in memory by content (bytes): groups with equal approved sets share one build. */
+const BUILT_INDEXES_BUDGET = 256 * 1024 * 1024;
 
 /**
  * Writes signed publications of APT suites (docs/debian.md, "How the repositories are built"):
@@ -16,6 +19,7 @@ export const KEPT_PUBLICATIONS = 4;
 @Injectable()
 export class AptPublisherService {
   private readonly log = new Logger(AptPublisherService.name);
+  private readonly built = new Map<string, BuiltIndexes>();
 
   constructor(
     private readonly publications: AptPublicationsRepository,
@@ -32,17 +36,15 @@ export class AptPublisherService {
    * equal content (content-addressed), with a Date after every earlier one of the suite.
    */
   async publish(suiteKey: string, content: SuiteContent, options: { fresh?: boolean; now?: Date } = {}): Promise<StoredPublication> {
-    const indexes = buildIndexes(content);
+    const indexes = this.indexesOf(content);
     if (!options.fresh) {
       const current = await this.publications.findLatest(suiteKey);
       if (current?.contentDigest === indexes.digest && current.validUntil.getTime() - (options.now ?? new Date()).getTime() > this.renewalMarginMs()) return current;
     }
     const times = await this.times(suiteKey, options.now ?? new Date());
     const signed = await signRelease(buildRelease(content, indexes, times), this.signing.activeSigner());
-    return this.publications.insert(
-      { suite: suiteKey, contentDigest: indexes.digest, ...times, ...signed, indexFiles: indexes.files },
-      KEPT_PUBLICATIONS,
-    );
+    const indexFiles = indexes.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.bytes.length, bytes: f.bytes }));
+    return this.publications.insert({ suite: suiteKey, contentDigest: indexes.digest, ...times, ...signed, indexFiles }, KEPT_PUBLICATIONS);
   }
 
   /**
@@ -54,13 +56,35 @@ export class AptPublisherService {
     for (const publication of expiring) {
       const times = await this.times(publication.suite, now);
       const signed = await signRelease(redateRelease(publication.release.toString('utf8'), times), this.signing.activeSigner());
-      const indexFiles = await Promise.all(
-        publication.indexFiles.map(async (f) => ({ path: f.path, sha256: f.sha256, bytes: (await this.publications.findIndexFile(f.sha256))! })),
+      // The same index files: listed again, not copied.
+      await this.publications.insert(
+        { suite: publication.suite, contentDigest: publication.contentDigest, ...times, ...signed, indexFiles: publication.indexFiles },
+        KEPT_PUBLICATIONS,
       );
-      await this.publications.insert({ suite: publication.suite, contentDigest: publication.contentDigest, ...times, ...signed, indexFiles }, KEPT_PUBLICATIONS);
     }
     if (expiring.length) this.log.log(`re-signed ${expiring.length} APT publication(s) before their Valid-Until`);
     return expiring.length;
+  }
+
+  private indexesOf(content: SuiteContent): BuiltIndexes {
+    const key = indexesKey(content);
+    let indexes = this.built.get(key);
+    if (indexes) {
+      // Map order is insertion order: re-inserting marks the entry recently used.
+      this.built.delete(key);
+      this.built.set(key, indexes);
+      return indexes;
+    }
+    indexes = buildIndexes(content);
+    this.built.set(key, indexes);
+    const bytesOf = (built: BuiltIndexes) => built.files.reduce((sum, f) => sum + f.bytes.length, 0);
+    let total = [...this.built.values()].reduce((sum, built) => sum + bytesOf(built), 0);
+    for (const [oldKey, old] of this.built) {
+      if (total <= BUILT_INDEXES_BUDGET || oldKey === key) break;
+      this.built.delete(oldKey);
+      total -= bytesOf(old);
+    }
+    return indexes;
   }
 
   /** Renewed once less than half the validity is left (3.5 days with the default 7). */

@@ -61,13 +61,28 @@ export function buildIndexes(content: SuiteContent): BuiltIndexes {
       const text = listed.map((b) => (b.stanza.endsWith('\n') ? b.stanza : `${b.stanza}\n`)).join('\n');
       const raw = Buffer.from(text, 'utf8');
       // gzip without a timestamp (Node writes mtime 0): the same text always gives the same bytes.
-      const gz = gzipSync(raw, { level: 9 });
+      const gz = gzipSync(raw, { level: 6 });
       const dir = `${component}/binary-${arch}`;
       files.push({ path: `${dir}/Packages`, bytes: raw, sha256: sha256(raw) });
       files.push({ path: `${dir}/Packages.gz`, bytes: gz, sha256: sha256(gz) });
     }
   }
   return { files, digest: sha256(files.map((f) => `${f.path} ${f.sha256}`).join('\n')) };
+}
+
+/**
+ * A cheap key of what buildIndexes would make of `content` (no compression): equal keys, equal
+ * indexes. Lets a publisher reuse indexes it already built for another group with the same set.
+ */
+export function indexesKey(content: SuiteContent): string {
+  const hash = createHash('sha256');
+  hash.update(`${[...content.architectures].sort().join(' ')}\n`);
+  for (const component of [...content.components.keys()].sort()) {
+    hash.update(`${component}\n`);
+    const stanzas = content.components.get(component)!.map((b) => b.stanza).sort();
+    for (const stanza of stanzas) hash.update(stanza).update('\0');
+  }
+  return hash.digest('hex');
 }
 
 /** `by-hash` location of an index file (Acquire-By-Hash: yes). */

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../../../infra/config/app-config';
+import { REDIS } from '../../../infra/redis/redis.module';
 import { NotFoundError } from '../../../common/errors/domain-error';
 import { ByteRange, parseByteRange } from '../../content/byte-range';
 import { openContentSource } from '../../content/content-source';
@@ -43,14 +46,17 @@ export class AptRepositoryService {
     private readonly publisher: AptPublisherService,
     private readonly publications: AptPublicationsRepository,
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   async file(computerId: string, distro: string, request: Exclude<AptRequest, { kind: 'pool' }>): Promise<RepositoryFile> {
     const view = await this.viewOf(computerId, distro);
     const suite = view.suites.get(request.suite);
     if (!suite) throw new NotFoundError('suite', request.suite);
-    const publication = await this.publicationOf(suite);
+    let publication = await this.publicationOf(suite);
     if (request.kind === 'release') {
+      publication = await this.notOlderThanSeen(computerId, request.suite, suite, publication);
       const bytes = request.file === 'InRelease' ? publication.inRelease : request.file === 'Release' ? publication.release : publication.releaseGpg;
       return { bytes, etag: `"${digest(bytes)}"`, lastModified: publication.date, immutable: false };
     }
@@ -99,6 +105,23 @@ export class AptRepositoryService {
     const publication = await this.publisher.publish(suite.key, await suite.build());
     this.current.set(suite.key, { tag: suite.tag, publication });
     return publication;
+  }
+
+  /**
+   * apt ignores an InRelease older than the one it has. A computer that moved to another group
+   * reads another group's publication, which may be older than what it saw: that one is then
+   * published again with a fresh Date. The Date last served per computer and suite is in Redis.
+   */
+  private async notOlderThanSeen(computerId: string, suiteName: string, suite: ViewSuite, publication: StoredPublication): Promise<StoredPublication> {
+    const key = `${this.config.redisPrefix}:apt:seen:${computerId}:${suiteName}`;
+    const seen = Number((await this.redis.get(key)) ?? 0);
+    let served = publication;
+    if (publication.date.getTime() < seen) {
+      served = await this.publisher.publish(suite.key, await suite.build(), { fresh: true });
+      this.current.set(suite.key, { tag: suite.tag, publication: served });
+    }
+    if (served.date.getTime() !== seen) await this.redis.set(key, String(served.date.getTime()), 'EX', 90 * 86_400);
+    return served;
   }
 
   private fetchOnce(sha256: string, size: number, url: string): Promise<void> {
