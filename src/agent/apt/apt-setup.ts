@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { aptSourcesText } from '../../contracts/apt-sources';
 
 /** Files apt-setup owns under the root (docs/debian.md, "On each machine"). */
 export const APT_SETUP_FILES = {
@@ -43,30 +44,6 @@ export function replacedSuites(codename: string): Set<string> {
   return new Set([codename, `${codename}-updates`, `${codename}-security`]);
 }
 
-/** The repository's base URL for a distro: `<server>/apt/<distro>`. */
-export function repositoryUrl(server: string, distro: string): string {
-  return `${server.replace(/\/+$/, '')}/apt/${distro}`;
-}
-
-/** The deb822 .sources text: both suites, the key inline in Signed-By (never [trusted=yes]). */
-export function sourcesText(options: Pick<AptSetupOptions, 'server' | 'distro' | 'codename' | 'components' | 'armoredKey'>): string {
-  const key = options.armoredKey
-    .trim()
-    .split('\n')
-    .map((line) => ` ${line.trim() === '' ? '.' : line}`)
-    .join('\n');
-  return [
-    '# Written by patchgate-agent apt-setup: the baseline and the updates approved for this computer.',
-    'Types: deb',
-    `URIs: ${repositoryUrl(options.server, options.distro)}`,
-    `Suites: ${options.codename} ${options.codename}-approved`,
-    `Components: ${options.components.join(' ')}`,
-    'Signed-By:',
-    key,
-    '',
-  ].join('\n');
-}
-
 /**
  * The auth.conf.d line. apt matches an entry without a scheme against https only, so the
  * scheme is always written (an http server would otherwise get no credentials and answer 401).
@@ -96,7 +73,7 @@ export function aptSetup(options: AptSetupOptions): AptSetupResult {
     disabled.push(...changed.disabled.map((entry) => `${file}: ${entry}`));
   }
   writeOwned(at(APT_SETUP_FILES.saved), `${JSON.stringify(saved, null, 2)}\n`, 0o600);
-  writeOwned(at(APT_SETUP_FILES.sources), sourcesText(options), 0o644);
+  writeOwned(at(APT_SETUP_FILES.sources), aptSourcesText(options), 0o644);
   writeOwned(at(APT_SETUP_FILES.auth), authEntry(options.server, options.computerId, options.token), 0o600);
   const written: string[] = [APT_SETUP_FILES.sources, APT_SETUP_FILES.auth];
   if (options.hookCommand) {

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { aptSourcesText } from '../../../contracts/apt-sources';
 import { AppConfig } from '../../../infra/config/app-config';
 import { REDIS } from '../../../infra/redis/redis.module';
 import { NotFoundError } from '../../../common/errors/domain-error';
 import { ByteRange, parseByteRange } from '../../content/byte-range';
 import { openContentSource } from '../../content/content-source';
 import { CONTENT_STORAGE, ContentStorage } from '../../content/storage/content-storage';
+import { RepositorySigningKeyService } from '../../signing/repository-signing-key.service';
 import { AptPublicationsRepository, StoredPublication } from '../apt-publications.repository';
 import { AptPublisherService } from '../apt-publisher.service';
 import { AptRequest } from './apt-path';
@@ -48,7 +50,15 @@ export class AptRepositoryService {
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly signing: RepositorySigningKeyService,
   ) {}
+
+  /** The deb822 .sources the computer should use (GET /client/v1/apt/sources); `server`: how it reaches us. */
+  async sourcesFor(computerId: string, server: string): Promise<string> {
+    const view = await this.views.viewOf(computerId);
+    if (!view) throw new NotFoundError('APT repository for computer', computerId);
+    return aptSourcesText({ server, distro: view.distro, codename: view.codename, components: view.components, armoredKey: this.signing.activeSigner().armoredPublicKey });
+  }
 
   async file(computerId: string, distro: string, request: Exclude<AptRequest, { kind: 'pool' }>): Promise<RepositoryFile> {
     const view = await this.viewOf(computerId, distro);

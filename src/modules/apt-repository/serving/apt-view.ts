@@ -23,6 +23,8 @@ export interface AptView {
   distro: string;
   codename: string;
   arch: string;
+  /** the release's components (`main`) */
+  components: string[];
   /** suite name as in the URL (`bookworm`, `bookworm-approved`) → the suite */
   suites: Map<string, ViewSuite>;
   /** the .deb with this sha256 if one of the view's suites lists it, else null */
