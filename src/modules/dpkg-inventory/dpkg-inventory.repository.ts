@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstalledBinary } from './apt-install-state';
 
+/** Marks the install states this module derives, so it only ever removes its own. */
+const DERIVED_MESSAGE = 'from the dpkg inventory';
+
 @Injectable()
 export class DpkgInventoryRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -27,6 +30,33 @@ export class DpkgInventoryRepository {
          ON CONFLICT (computer_id) DO UPDATE SET digest = EXCLUDED.digest, package_count = EXCLUDED.package_count, reported_at = now()`,
         [computerId, digest, packages.length],
       );
+    });
+  }
+
+  /**
+   * Install states derived from the dpkg inventory (docs/debian.md, "Reports"): `installed` and
+   * `not_applicable` are written as the latest report (a newer seq than any before); for `needed`
+   * an earlier derived state is removed, so reports count the update as needed while it is approved.
+   */
+  async writeDerivedStates(computerId: string, states: { updateId: string; revision: number; state: 'installed' | 'needed' | 'not_applicable' }[]): Promise<void> {
+    const written = states.filter((s) => s.state !== 'needed');
+    const needed = states.filter((s) => s.state === 'needed').map((s) => s.updateId);
+    const seq = Date.now() * 1000;
+    await this.dataSource.transaction(async (manager) => {
+      if (written.length) {
+        await manager.query(
+          `INSERT INTO install_states (computer_id, update_id, revision, state, message, occurred_at, seq)
+           SELECT $1, u, r, s, '${DERIVED_MESSAGE}', now(), $5 FROM unnest($2::uuid[], $3::int[], $4::varchar[]) AS t(u, r, s)
+           ON CONFLICT (computer_id, update_id) DO UPDATE
+             SET revision = excluded.revision, state = excluded.state, error_code = NULL, message = excluded.message,
+                 occurred_at = excluded.occurred_at, seq = excluded.seq, received_at = now()
+           WHERE install_states.seq < excluded.seq`,
+          [computerId, written.map((s) => s.updateId), written.map((s) => s.revision), written.map((s) => s.state), seq],
+        );
+      }
+      if (needed.length) {
+        await manager.query(`DELETE FROM install_states WHERE computer_id = $1 AND update_id = ANY($2::uuid[]) AND message = '${DERIVED_MESSAGE}'`, [computerId, needed]);
+      }
     });
   }
 
