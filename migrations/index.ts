@@ -11,6 +11,7 @@ import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallS
 import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
+import { ContentFileShaAsText1763793000000 } from './1763793000000-ContentFileShaAsText';
 import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
 import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPublications';
 import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgInventories';
@@ -30,6 +31,7 @@ export const ALL_MIGRATIONS = [
   CreateAuditEvents1763780500000,
   CreateContent1763790000000,
   CreateMaintenance1763792000000,
+  ContentFileShaAsText1763793000000,
   AptRepositorySigningKey1763796160000,
   CreateAptPublications1763796161000,
   CreateDpkgInventories1763796162000,

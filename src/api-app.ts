@@ -46,6 +46,7 @@ function setUpOpenApi(app: NestFastifyApplication): void {
       .setVersion('1')
       .addBearerAuth()
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'computer token from /client/v1/register' }, 'computer')
+      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'computer id as login, computer token as password' }, 'computer-basic')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -9,8 +9,12 @@ import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worke
 import { SyncWorkerModule } from './modules/catalog/sync/sync-worker.module';
 import { ContentWorkerModule } from './modules/content/content-worker.module';
 import { StatusWorkerModule } from './modules/status/status-worker.module';
+import { CatalogChangeListenersModule } from './wiring/catalog-change-listeners.module';
 
-/** The BullMQ consumers: no HTTP. Refuses to start unless every job name has exactly one handler. */
+/**
+ * The BullMQ consumers: no HTTP. Each *WorkerModule holds a queue's processor (and schedulers) and
+ * imports the same domain modules as the API. Refuses to start unless every job name has exactly one handler.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -18,6 +22,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(config, 'worker'),
+        CatalogChangeListenersModule,
         SyncWorkerModule,
         ApprovalRulesWorkerModule,
         StatusWorkerModule,

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { SignedOffer } from '../../src/contracts/client-protocol';
 import { migrateDatabase } from '../../src/infra/database/migration-runner';
 import { startLocalServices } from '../../src/infra/services/local-services';
 import { startNode, Started } from './bench-processes';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${benchToken(1)}` },
       body: '{}',
     });
-    const offerSize = ((await probe.json()) as { updates: unknown[] }).updates.length;
+    const offerSize = ((await probe.json()) as SignedOffer).updates.length;
 
     // (a) unchanged check-ins: a working set of computers, each sending the ETag of its last answer.
     const fleet = 5000;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StatusEvent } from './server-client';
+import type { ServerPublicKey, StatusEvent } from '../contracts/client-protocol';
 
 /** What registration leaves in the state dir: who this computer is and the key it trusts. */
 export interface Registration {
@@ -9,7 +9,7 @@ export interface Registration {
   computerId: string;
   token: string;
   /** Pinned at registration; every check-in answer must verify with this key. */
-  serverPublicKey: { id: string; alg: 'ed25519'; publicKey: string };
+  serverPublicKey: ServerPublicKey;
   checkInSeconds: number;
   registeredAt: string;
   hostname: string;

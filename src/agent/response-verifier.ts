@@ -1,36 +1,10 @@
 import { createPublicKey, KeyObject, verify } from 'node:crypto';
+import type { SignedOffer } from '../contracts/client-protocol';
 
-export interface OfferedFile {
-  name: string;
-  url: string;
-  sha256: string;
-  size: number;
-}
+export type { OfferedFile, OfferedUpdate } from '../contracts/client-protocol';
 
-export interface OfferedUpdate {
-  updateId: string;
-  revision: number;
-  title: string;
-  kb: string[];
-  classification: string;
-  severity: string | null;
-  action: 'install' | 'uninstall';
-  deadline: string | null;
-  optional: boolean;
-  reboot: 'never' | 'always' | 'maybe';
-  files: OfferedFile[];
-}
-
-/** The signed body of a check-in answer (DESIGN.md §3). */
-export interface Offer {
-  computerId: string;
-  issuedAt: string;
-  expires: string;
-  seq: number;
-  nonce: string | null;
-  nextCheckInSeconds: number;
-  updates: OfferedUpdate[];
-}
+/** The signed body of a check-in answer (src/contracts/client-protocol.ts). */
+export type Offer = SignedOffer;
 
 export interface VerificationContext {
   /** the pinned server key, SPKI PEM or a KeyObject */

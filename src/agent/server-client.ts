@@ -1,48 +1,12 @@
-import { Registration } from './agent-state';
+import type { CheckInRequest, RegisterRequest, RegisterResponse, StatusEvent, StatusReport, StatusReportAnswer } from '../contracts/client-protocol';
+import { KEY_ID_HEADER, SIGNATURE_HEADER } from '../contracts/client-protocol';
 
-export interface RegisterRequest {
-  enrollmentKey: string;
-  hostname: string;
-  os: { family: string; version: string };
-  arch: string;
-  agentVersion: string;
-  requestedGroup?: string;
-}
-
-export interface RegisterResponse {
-  computerId: string;
-  token: string;
-  serverPublicKey: Registration['serverPublicKey'];
-  checkInSeconds: number;
-}
-
-export interface CheckInRequest {
-  nonce: string;
-  installed: { updateId: string; revision: number }[];
-  inventory?: {
-    hostname?: string;
-    os?: { family: string; version: string };
-    arch?: string;
-    agentVersion?: string;
-    /** dpkg's installed binary packages (apt machines), sent only when they changed */
-    packages?: { name: string; version: string; arch: string }[];
-  };
-}
+export type { CheckInRequest, RegisterRequest, RegisterResponse, StatusEvent } from '../contracts/client-protocol';
 
 /** A check-in answer as received: the body is kept as the exact bytes, since the signature covers those. */
 export type CheckInResponse =
   | { status: 304; etag: string | null }
   | { status: 200; etag: string | null; body: Buffer; signature: string | null; keyId: string | null };
-
-export interface StatusEvent {
-  updateId: string;
-  revision: number;
-  state: 'downloaded' | 'installed' | 'installed_pending_reboot' | 'failed' | 'not_applicable' | 'uninstalled';
-  errorCode?: string;
-  message?: string;
-  occurredAt: string;
-  seq: number;
-}
 
 export class ServerError extends Error {
   constructor(
@@ -80,7 +44,7 @@ export class ServerClient {
     }
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== 200) throw new ServerError(res.status, body.toString('utf8'), 'check-in failed');
-    return { status: 200, etag, body, signature: res.headers.get('x-patchgate-signature'), keyId: res.headers.get('x-patchgate-key-id') };
+    return { status: 200, etag, body, signature: res.headers.get(SIGNATURE_HEADER), keyId: res.headers.get(KEY_ID_HEADER) };
   }
 
   /** The server's published keys (GET /client/v1/keys). */
@@ -92,10 +56,11 @@ export class ServerClient {
   }
 
   async reportStatus(events: StatusEvent[]): Promise<number> {
-    const res = await this.post('/client/v1/status', { events }, {});
+    const report: StatusReport = { events };
+    const res = await this.post('/client/v1/status', report, {});
     const text = await res.text();
     if (res.status !== 202) throw new ServerError(res.status, text, 'status report refused');
-    return (JSON.parse(text) as { accepted: number }).accepted;
+    return (JSON.parse(text) as StatusReportAnswer).accepted;
   }
 
   private post(path: string, body: unknown, headers: Record<string, string>): Promise<Response> {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/auth/role';
-import { entryHash, GENESIS_HASH } from '../../src/modules/approvals/approval-log/approval-log-entry';
+import { entryHash, GENESIS_HASH } from '../../src/modules/approval-log/approval-log-entry';
 import { ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
 import { approve, logRows } from '../factories/approvals.factory';
 import { registerComputer } from '../factories/computers.factory';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Role } from '../../src/common/auth/role';
-import { entryHash, GENESIS_HASH } from '../../src/modules/approvals/approval-log/approval-log-entry';
+import { entryHash, GENESIS_HASH } from '../../src/modules/approval-log/approval-log-entry';
 import { AUDIT_RETENTION_SCHEDULER_ID, AuditRetention } from '../../src/modules/audit/audit-retention.service';
 import { ALL_COMPUTERS_GROUP_ID } from '../../src/modules/groups/built-in-groups';
 import { approve } from '../factories/approvals.factory';

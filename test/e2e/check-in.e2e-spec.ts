@@ -1,5 +1,6 @@
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { KEY_ID_HEADER, SIGNATURE_HEADER, SignedOffer } from '../../src/contracts/client-protocol';
 import { syncFeedItems, syncSampleCatalog } from '../factories/catalog.factory';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { createGroup } from '../factories/groups.factory';
@@ -7,16 +8,6 @@ import { approve } from '../factories/approvals.factory';
 import { eventually } from '../support/eventually';
 import { HttpResponse } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-
-interface OfferBody {
-  computerId: string;
-  issuedAt: string;
-  expires: string;
-  seq: number;
-  nonce: string | null;
-  nextCheckInSeconds: number;
-  updates: { updateId: string; revision: number; action: string; files: { url: string; sha256: string; size: number }[] }[];
-}
 
 const OS = { family: 'windows', version: '10.0.26100', arch: 'x64' };
 
@@ -53,8 +44,8 @@ describe('check-in: the whole loop, signed and cached', () => {
   let lastEtag: string;
 
   const checkIn = (token: string, body: Record<string, unknown> = {}, etag?: string, via: TestApp = app) =>
-    via.http.post<OfferBody>('/client/v1/checkin', body, { token, headers: etag ? { 'if-none-match': etag } : {} });
-  const offered = (res: HttpResponse<OfferBody>) => res.body.updates.map((u) => u.updateId).sort();
+    via.http.post<SignedOffer>('/client/v1/checkin', body, { token, headers: etag ? { 'if-none-match': etag } : {} });
+  const offered = (res: HttpResponse<SignedOffer>) => res.body.updates.map((u) => u.updateId).sort();
 
   beforeAll(async () => {
     app = await startTestApp({ withWorker: true });
@@ -92,9 +83,9 @@ describe('check-in: the whole loop, signed and cached', () => {
     expect(res.body.updates.find((u) => u.updateId === a.updateId)!.files).toEqual(stored.files);
 
     const { body: published } = await app.http.get('/client/v1/keys');
-    const key = published.keys.find((k: { id: string }) => k.id === res.headers.get('x-patchgate-key-id'));
+    const key = published.keys.find((k: { id: string }) => k.id === res.headers.get(KEY_ID_HEADER));
     expect(key).toMatchObject({ alg: 'ed25519' });
-    const signature = Buffer.from(res.headers.get('x-patchgate-signature')!, 'base64');
+    const signature = Buffer.from(res.headers.get(SIGNATURE_HEADER)!, 'base64');
     const bytes = Buffer.from(res.text);
     expect(verify(null, bytes, createPublicKey(key.publicKey), signature)).toBe(true);
     const tampered = Buffer.from(bytes);
@@ -102,6 +93,27 @@ describe('check-in: the whole loop, signed and cached', () => {
     expect(verify(null, tampered, createPublicKey(key.publicKey), signature)).toBe(false);
     lastEtag = res.headers.get('etag')!;
     expect(lastEtag).toMatch(/^".+"$/);
+  });
+
+  it('the OpenAPI document describes the 200 answer: the signed offer, every field an answer carries, and its headers', async () => {
+    const { body: docs } = await app.http.get('/api/docs-json');
+    const ok = docs.paths['/client/v1/checkin'].post.responses['200'];
+    expect(ok.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SignedOfferDto' });
+    expect(Object.keys(ok.headers)).toEqual(expect.arrayContaining([SIGNATURE_HEADER, KEY_ID_HEADER, 'etag']));
+    const { SignedOfferDto: offer, OfferedUpdateDto: update, OfferedFileDto: file } = docs.components.schemas;
+    expect(offer.properties.updates).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/OfferedUpdateDto' } });
+    expect(update.properties.files).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/OfferedFileDto' } });
+    expect(update.properties.action.enum).toEqual(['install', 'uninstall']);
+
+    const res = await checkIn(pc.token, { nonce: randomBytes(12).toString('base64url') });
+    expect(res.status).toBe(200);
+    expect(res.body.updates.length).toBeGreaterThan(0);
+    const documented = (schema: { properties: object; required: string[] }) => [Object.keys(schema.properties).sort(), [...schema.required].sort()];
+    expect(documented(offer)).toEqual([Object.keys(res.body).sort(), Object.keys(res.body).sort()]);
+    for (const offered of res.body.updates) {
+      expect(documented(update)).toEqual([Object.keys(offered).sort(), Object.keys(offered).sort()]);
+      for (const f of offered.files) expect(documented(file)).toEqual([Object.keys(f).sort(), Object.keys(f).sort()]);
+    }
   });
 
   it('answers an unchanged check-in with 304 and no SQL', async () => {

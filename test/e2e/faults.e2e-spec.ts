@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import type { SignedOffer } from '../../src/contracts/client-protocol';
 import { QueueName } from '../../src/infra/queue/queue-names';
 import { LocalServices, startLocalServices } from '../../src/infra/services/local-services';
 import { syncRunJobId } from '../../src/modules/catalog/sync/sync-queue';
@@ -144,7 +145,7 @@ describe('faults', () => {
     it('an approval committed while Redis is down reaches the computers once Redis is back (no stale 304)', async () => {
       const pc = await registerComputer(app, admin);
       const updateId = await insertUpdate(app.db);
-      const first = await app.http.post<{ updates: { updateId: string }[] }>('/client/v1/checkin', {}, { token: pc.token });
+      const first = await app.http.post<SignedOffer>('/client/v1/checkin', {}, { token: pc.token });
       expect(first.status).toBe(200);
       expect(first.body.updates.map((u) => u.updateId)).not.toContain(updateId);
       const etag = first.headers.get('etag')!;
@@ -157,7 +158,7 @@ describe('faults', () => {
 
       await services.restartService('redis');
       const next = await eventually(
-        () => app.http.post<{ updates: { updateId: string }[] }>('/client/v1/checkin', {}, { token: pc.token, headers: { 'if-none-match': etag } }),
+        () => app.http.post<SignedOffer>('/client/v1/checkin', {}, { token: pc.token, headers: { 'if-none-match': etag } }),
         // Once Redis answers, every cached offer is invalidated; an answer in between may still be 304.
         (res) => res.status === 200,
       );

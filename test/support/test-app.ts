@@ -10,7 +10,6 @@ import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/api-app';
 import { ApiTokenStrategy } from '../../src/modules/auth/strategies/api-token.strategy';
 import { JwtStrategy } from '../../src/modules/auth/strategies/jwt.strategy';
-import { ComputerTokenStrategy } from '../../src/modules/computers/strategies/computer-token.strategy';
 import { FirstAdmin } from '../../src/modules/users/users.service';
 import { AppConfig } from '../../src/infra/config/app-config';
 import { createWorkerContext } from '../../src/worker-app';
@@ -83,7 +82,6 @@ const liveApps: NestFastifyApplication[] = [];
 function claimStrategies(app: NestFastifyApplication): void {
   passport.use('jwt', app.get(JwtStrategy, { strict: false }));
   passport.use('api-token', app.get(ApiTokenStrategy, { strict: false }));
-  passport.use('computer', app.get(ComputerTokenStrategy, { strict: false }));
 }
 
 /** Boots the real API (and optionally the worker) on loopback against the test services. */

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Principal, Role } from './role';
 
 export const PUBLIC_KEY = 'patchgate:public';
@@ -18,9 +18,20 @@ export const Roles = (...roles: Role[]) =>
     ApiForbiddenResponse({ description: `Requires one of: ${roles.join(', ')}` }),
   );
 
-/** Only a registered computer, by its own token, may call the route (the /client/v1 API). */
-export const ComputerOnly = () =>
-  applyDecorators(SetMetadata(COMPUTER_KEY, true), ApiBearerAuth('computer'), ApiUnauthorizedResponse({ description: 'Missing or revoked computer token' }));
+/**
+ * How a computer presents its token on a route (src/modules/computers/auth/computer-credentials.ts):
+ * `bearer` = `Authorization: Bearer <token>` (the agent's /client/v1 API); `basic` = HTTP Basic with
+ * the computer id as login and the token as password (what apt sends).
+ */
+export type ComputerAuthScheme = 'bearer' | 'basic';
+
+/** Only a registered computer, by its own token presented the route's way, may call the route. */
+export const ComputerAuth = (scheme: ComputerAuthScheme) =>
+  applyDecorators(
+    SetMetadata(COMPUTER_KEY, scheme),
+    scheme === 'basic' ? ApiBasicAuth('computer-basic') : ApiBearerAuth('computer'),
+    ApiUnauthorizedResponse({ description: 'Missing or revoked computer token' }),
+  );
 
 /** The authenticated admin-API caller. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

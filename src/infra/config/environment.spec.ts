@@ -8,7 +8,7 @@ const base = {
 };
 
 describe(AppConfig.name, () => {
-  it('applies the defaults of DESIGN.md', () => {
+  it('applies the documented defaults (README, Configuration)', () => {
     const config = AppConfig.fromEnvironment({ ...base });
     expect(config.port).toBe(8530);
     expect(config.adminUser).toBe('admin');

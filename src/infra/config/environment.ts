@@ -27,7 +27,7 @@ const toInteger = ({ value }: { value: unknown }): unknown => {
   return /^-?\d+$/.test(String(value)) ? Number(value) : value;
 };
 
-/** The process environment as Patchgate reads it. Every field is one variable of DESIGN.md. */
+/** The process environment as Patchgate reads it. Every field is one variable of the README's Configuration table (docs/design.md §2). */
 export class Environment {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
   PORT?: number;

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CatalogChange, CatalogChangeListener } from '../catalog/catalog-change.listener';
 import { GroupsRepository } from '../groups/groups.repository';
-import { ApprovalStatus } from './approval-decision';
-import { SYNC_ACTOR } from './approval-log/approval-log-actor';
-import { NewLogEntry } from './approval-log/approval-log-entry';
-import { ApprovalLogWriter } from './approval-log/approval-log.writer';
+import { ApprovalStatus } from '../approval-log/approval-decision';
+import { SYNC_ACTOR } from '../approval-log/approval-log-actor';
+import { NewLogEntry } from '../approval-log/approval-log-entry';
+import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
 import { ApprovalsRepository } from './approvals.repository';
 
 /**
- * What a sync batch means for approvals (DESIGN.md §1), written in the batch's own transaction:
+ * What a sync batch means for approvals (docs/design.md §1), written in the batch's own transaction:
  * - a new revision keeps the update's approvals, carried over to it and logged (source `sync`);
  * - unless it newly requires a EULA: then install approvals are suspended (`needs_review`, not
  *   offered) until an admin approves again;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { ApprovalSource, ApprovalStatus, Decision } from './approval-decision';
+import { ApprovalSource, ApprovalStatus, Decision } from '../approval-log/approval-decision';
 import { ApprovalEntity } from './entities/approval.entity';
 
 /** The decision a computer inherits for one update: the nearest explicit decision on its group path. */

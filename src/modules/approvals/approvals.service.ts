@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { ConflictError, DomainError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
@@ -9,14 +9,15 @@ import { ContentService } from '../content/content.service';
 import { ComputerGroupEntity } from '../groups/entities/computer-group.entity';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { GroupsRepository } from '../groups/groups.repository';
-import { Decision, DecisionOrNone } from './approval-decision';
-import { actorOf } from './approval-log/approval-log-actor';
-import { ApprovalLogRecord, NewLogEntry } from './approval-log/approval-log-entry';
-import { toLogEntryDto } from './approval-log/approval-log-entry.mapper';
-import { ApprovalLogWriter } from './approval-log/approval-log.writer';
+import { Decision, DecisionOrNone } from '../approval-log/approval-decision';
+import { actorOf } from '../approval-log/approval-log-actor';
+import { ApprovalLogRecord, NewLogEntry } from '../approval-log/approval-log-entry';
+import { toLogEntryDto } from '../approval-log/approval-log-entry.mapper';
+import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
 import { ApprovalFilter, ApprovalListKey, ApprovalsRepository, pairKey, UpdateForApproval } from './approvals.repository';
 import { ApprovalChangeDto, ApprovalDto, SetApprovalDto } from './dto/set-approval.dto';
 import { ApprovalEntity } from './entities/approval.entity';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 
 /** `content`: the update's content state (ContentService.contentStatesOf); null until known. */
 export const toApprovalDto = (a: ApprovalEntity, names: { groupName: string; updateTitle: string }, content: ContentState | null = null): ApprovalDto => ({
@@ -65,7 +66,7 @@ export class ApprovalsService {
     private readonly groups: GroupsRepository,
     private readonly log: ApprovalLogWriter,
     private readonly offerVersions: OfferVersionsService,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly content: ContentService,
     private readonly contentQueue: ContentQueue,
   ) {}
@@ -94,9 +95,8 @@ export class ApprovalsService {
     const requests = items.map((item, index) => this.checkRequest(item, now, where(index), extras(index), index));
     this.refuseDuplicates(requests, where);
 
-    const changedGroups: string[] = [];
-    const newInstalls: string[] = [];
-    const answer = await this.dataSource.transaction(async (manager) => {
+    const answer = await this.unitOfWork.run(async (tx) => {
+      const { manager } = tx;
       const updates = await this.approvals.lockUpdatesForApproval(manager, requests.map((r) => r.updateId));
       for (const r of requests) {
         if (!updates.has(r.updateId)) throw new DomainError('not_found', HttpStatus.NOT_FOUND, where(r.index)(`update ${r.updateId} does not exist`), extras(r.index));
@@ -121,8 +121,12 @@ export class ApprovalsService {
         results.push({ approval, group, entry: this.entryFor(r, before, update, actor) });
       }
       const changed = results.filter((r) => r.entry);
-      changedGroups.push(...changed.map((r) => r.group.id));
-      newInstalls.push(...changed.filter((r) => r.approval?.decision === 'install').map((r) => r.approval!.updateId));
+      const changedGroups = changed.map((r) => r.group.id);
+      const newInstalls = changed.filter((r) => r.approval?.decision === 'install').map((r) => r.approval!.updateId);
+      // After the commit: a check-in that raced the change recomputes on its next call, and the
+      // worker (in a storing content mode) fetches the files of new installs.
+      tx.afterCommit(() => this.offerVersions.bumpGroups(changedGroups));
+      tx.afterCommit(() => this.contentQueue.requestFiles(newInstalls));
       await this.groups.bumpApprovalVersions(manager, changed.map((r) => r.group.id));
       const written = await this.log.append(manager, changed.map((r) => r.entry!));
       let next = 0;
@@ -134,10 +138,6 @@ export class ApprovalsService {
         };
       });
     });
-    // After the commit: a check-in that raced the change recomputes on its next call, and the
-    // worker (in a storing content mode) fetches the files of new installs.
-    await this.offerVersions.bumpGroups(changedGroups);
-    await this.contentQueue.requestFiles(newInstalls);
     const states = await this.content.contentStatesOf(answer.map((r) => r.approval));
     return answer.map((r, i) => (r.approval ? { ...r, approval: { ...r.approval, content: states[i] } } : r));
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ApprovalLogFilter, ApprovalLogRepository } from '../approvals/approval-log/approval-log.repository';
+import { ApprovalLogFilter, ApprovalLogRepository } from '../approval-log/approval-log.repository';
 import { SyncRunStatus } from '../catalog/sync/entities/sync-run.entity';
 import { SqlSelection } from './events/audit-events.repository';
 

@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ApprovalLogModule } from '../approvals/approval-log/approval-log.module';
-import { ApprovalLogVerifier } from './approval-log.verifier';
+import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { AuditLogsRepository } from './audit-logs.repository';
-import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
-import { AuditTrailInterceptor } from './events/audit-trail.interceptor';
 import { AuditTrailModule } from './events/audit-trail.module';
 import { LogExporter } from './export/log-exporter';
 
-/** The auditor's API, and the interceptor that records every admin action (API process only). */
+/**
+ * The auditor's reads: the audit trail and the approval log, their exports and the chain check.
+ * The interceptor that records every admin action is registered by src/api.module.ts (HTTP only);
+ * the daily retention job by AuditWorkerModule (worker only).
+ */
 @Module({
   imports: [ApprovalLogModule, AuditTrailModule],
-  controllers: [AuditController],
-  providers: [AuditService, ApprovalLogVerifier, AuditLogsRepository, LogExporter, { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor }],
+  providers: [AuditService, AuditLogsRepository, LogExporter],
+  exports: [AuditService, AuditLogsRepository],
 })
 export class AuditModule {}

@@ -1,11 +1,11 @@
 import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
-import { toLogEntryDto } from '../approvals/approval-log/approval-log-entry.mapper';
-import { ApprovalLogFilter, ApprovalLogRepository } from '../approvals/approval-log/approval-log.repository';
+import { toLogEntryDto } from '../approval-log/approval-log-entry.mapper';
+import { ApprovalLogFilter, ApprovalLogRepository } from '../approval-log/approval-log.repository';
 import { APPROVAL_LOG_COLUMNS, AUDIT_EVENT_COLUMNS, SYNC_RUN_COLUMNS, toApprovalLogRecord, toAuditEventRecord, toSyncRunRecord } from './audit-log-records';
 import { AuditLogsRepository, SyncRunLogFilter } from './audit-logs.repository';
-import { ApprovalLogVerifier } from './approval-log.verifier';
+import { ApprovalLogVerifier } from '../approval-log/approval-log.verifier';
 import { ApprovalLogListEntryDto, ChainHeadDto, ChainVerificationDto } from './dto/approval-log-query.dto';
 import { AuditEventDto, SyncRunLogEntryDto } from './dto/audit-query.dto';
 import { AuditEventFilter, AuditEventsRepository } from './events/audit-events.repository';

@@ -1,22 +1,23 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { COMPUTER_KEY, PUBLIC_KEY, ROLES_KEY } from '../../common/auth/access.decorators';
+import { COMPUTER_KEY, ComputerAuthScheme, PUBLIC_KEY, ROLES_KEY } from '../../common/auth/access.decorators';
 import { Principal, Role } from '../../common/auth/role';
-import { ComputerPrincipal } from '../computers/computer-principal';
-import { BearerSource, ComputerTokenStrategy } from '../computers/strategies/computer-token.strategy';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
+import { ComputerAuthenticator, ChallengeSink } from '../computers/auth/computer-authenticator';
+import { CredentialSource } from '../computers/auth/computer-credentials';
 
 const PersonOrTokenGuard = AuthGuard(['jwt', 'api-token']);
 
 /**
  * The one global guard. Routes are closed by default: a route must say @Public(),
- * @ComputerOnly() or @Roles(...); a route that says none of these is admin-only.
+ * @ComputerAuth(scheme) or @Roles(...); a route that says none of these is admin-only.
+ * Computers are authenticated the way their route's scheme says, by ComputerAuthenticator.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly personOrToken = new PersonOrTokenGuard();
-  /** This application's computer strategy, called without passport (see ComputerTokenStrategy). */
-  private computerTokens?: ComputerTokenStrategy;
+  private computerAuthenticator?: ComputerAuthenticator;
 
   constructor(
     private readonly reflector: Reflector,
@@ -26,8 +27,14 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    if (this.reflector.getAllAndOverride<boolean>(COMPUTER_KEY, targets)) {
-      return this.authenticateComputer(context.switchToHttp().getRequest<BearerSource & { user?: ComputerPrincipal }>());
+    const computerScheme = this.reflector.getAllAndOverride<ComputerAuthScheme | undefined>(COMPUTER_KEY, targets);
+    if (computerScheme) {
+      const http = context.switchToHttp();
+      const request = http.getRequest<CredentialSource & { user?: ComputerPrincipal }>();
+      // Resolved on first use: the computers module provides it in the API application only.
+      this.computerAuthenticator ??= this.moduleRef.get(ComputerAuthenticator, { strict: false });
+      request.user = await this.computerAuthenticator.authenticate(request, computerScheme, http.getResponse<ChallengeSink>());
+      return true;
     }
     await this.personOrToken.canActivate(context);
     const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [Role.Admin];
@@ -35,16 +42,6 @@ export class AccessGuard implements CanActivate {
     if (!roles.includes(principal.role)) {
       throw new ForbiddenException({ code: 'forbidden', message: `this action requires the role ${roles.join(' or ')}` });
     }
-    return true;
-  }
-
-  /** As passport did: `request.user` is the computer; no valid token is a 401, a flood a 429. */
-  private async authenticateComputer(request: BearerSource & { user?: ComputerPrincipal }): Promise<true> {
-    // Resolved on first use: the computers module registers the strategy in the API application only.
-    this.computerTokens ??= this.moduleRef.get(ComputerTokenStrategy, { strict: false });
-    const principal = await this.computerTokens.principalFor(request);
-    if (!principal) throw new UnauthorizedException();
-    request.user = principal;
     return true;
   }
 }

@@ -7,7 +7,6 @@ import { AppConfig } from '../../infra/config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { ApiTokensRepository } from './api-tokens.repository';
-import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { ApiTokenStrategy } from './strategies/api-token.strategy';
@@ -26,7 +25,6 @@ import { JwtStrategy } from './strategies/jwt.strategy';
       }),
     }),
   ],
-  controllers: [AuthController],
   providers: [AuthService, ApiTokensRepository, JwtStrategy, ApiTokenStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService],
 })

@@ -10,7 +10,7 @@ import { UsersRepository } from '../users/users.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { CreateApiTokenDto, CreatedApiTokenDto } from './dto/create-api-token.dto';
 import { LoginResponseDto } from './dto/login.dto';
-import { DECOY_HASH_PROMISE, verifyPassword } from './password-hasher';
+import { DECOY_HASH_PROMISE, verifyPassword } from '../users/password-hasher';
 
 /** The claims Patchgate puts in its JWTs. */
 export interface AccessTokenClaims {

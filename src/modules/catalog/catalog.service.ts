@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
-import { ApprovalSource } from '../approvals/approval-decision';
-import { actorOf, LogActor } from '../approvals/approval-log/approval-log-actor';
-import { NewLogEntry } from '../approvals/approval-log/approval-log-entry';
-import { ApprovalLogWriter } from '../approvals/approval-log/approval-log.writer';
+import { ApprovalSource } from '../approval-log/approval-decision';
+import { actorOf, LogActor } from '../approval-log/approval-log-actor';
+import { NewLogEntry } from '../approval-log/approval-log-entry';
+import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { CatalogRepository, UpdateFilter, UpdateListKey } from './catalog.repository';
 import { UpdateDetailDto, UpdateSummaryDto } from './dto/update.dto';
 import { UpdateEntity } from './entities/update.entity';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 
 export const toUpdateSummary = (u: UpdateEntity): UpdateSummaryDto => ({
   updateId: u.updateId,
@@ -52,7 +52,7 @@ export class CatalogService {
     private readonly catalog: CatalogRepository,
     private readonly approvalLog: ApprovalLogWriter,
     private readonly offerVersions: OfferVersionsService,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(filter: UpdateFilter, limit: number, cursor?: string): Promise<Page<UpdateSummaryDto>> {
@@ -85,15 +85,15 @@ export class CatalogService {
 
   /** Declines the update for everyone: no computer is offered it, whatever its group approvals say. */
   async decline(updateId: string, reason: string, actor: Principal): Promise<UpdateDetailDto> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.unitOfWork.run(async ({ manager, afterCommit }) => {
       const update = await this.catalog.lockUpdate(manager, updateId);
       if (!update) throw new NotFoundError('update', updateId);
       if (update.declinedAt) throw new ConflictError('already_declined', `update ${updateId} is already declined`);
       await this.catalog.markDeclined(manager, updateId, actor.name, reason);
       // Logged like any approval change, in the same transaction.
       await this.approvalLog.append(manager, [globalDeclineEntry(actorOf(actor), update, reason, 'manual')]);
+      afterCommit(() => this.offerVersions.bumpCatalog());
     });
-    await this.offerVersions.bumpCatalog();
     return this.get(updateId);
   }
 }

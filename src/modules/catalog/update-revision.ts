@@ -1,4 +1,4 @@
-/** The vocabulary of DESIGN.md §1, shared by the feed parser, the catalog and the API. */
+/** The vocabulary of docs/design.md §1, shared by the feed parser, the catalog and the API. */
 export const CLASSIFICATIONS = [
   'critical', 'security', 'definition', 'update_rollup', 'service_pack', 'feature_pack', 'tool', 'driver', 'update', 'upgrade',
 ] as const;

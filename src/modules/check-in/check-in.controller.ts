@@ -1,16 +1,16 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { KEY_ID_HEADER, SIGNATURE_HEADER } from '../../contracts/client-protocol';
 import { AppConfig } from '../../infra/config/app-config';
-import { ComputerOnly } from '../../common/auth/access.decorators';
+import { ComputerAuth } from '../../common/auth/access.decorators';
 import { BodyLimit } from '../../infra/http/http-server';
-import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { RequestMetrics } from '../metrics/request-metrics';
 import { CheckInService } from './check-in.service';
 import { CheckInDto } from './dto/check-in.dto';
+import { SignedOfferDto } from './dto/signed-offer.dto';
 
-export const SIGNATURE_HEADER = 'x-patchgate-signature';
-export const KEY_ID_HEADER = 'x-patchgate-key-id';
 
 @ApiTags('client')
 @Controller('client/v1/checkin')
@@ -26,11 +26,19 @@ export class CheckInController {
    * answer in If-None-Match, an unchanged offer is a bodiless 304.
    */
   @Post()
-  @ComputerOnly()
+  @ComputerAuth('bearer')
   @BodyLimit(256 * 1024)
   @HttpCode(200)
   @ApiHeader({ name: 'if-none-match', required: false })
-  @ApiOkResponse({ description: `the offer; signature in ${SIGNATURE_HEADER}, key id in ${KEY_ID_HEADER}` })
+  @ApiOkResponse({
+    type: SignedOfferDto,
+    description: `the offer, signed; signature in ${SIGNATURE_HEADER}, key id in ${KEY_ID_HEADER}`,
+    headers: {
+      [SIGNATURE_HEADER]: { description: 'Ed25519 signature (base64) over the exact body bytes', schema: { type: 'string' } },
+      [KEY_ID_HEADER]: { description: 'the id of the signing key (GET /client/v1/keys)', schema: { type: 'string' } },
+      etag: { description: 'send it back in If-None-Match', schema: { type: 'string' } },
+    },
+  })
   @ApiNotModifiedResponse({ description: 'the offer has not changed since that ETag' })
   async checkIn(
     @Body() dto: CheckInDto,

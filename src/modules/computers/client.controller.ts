@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ComputerOnly, Public } from '../../common/auth/access.decorators';
-import { ComputerPrincipal, CurrentComputer } from './computer-principal';
+import { ComputerAuth, Public } from '../../common/auth/access.decorators';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { ComputersService } from './computers.service';
 import { ComputerIdentityDto, RegisteredComputerDto, RegisterComputerDto } from './dto/register-computer.dto';
 import { EnrollmentService } from './enrollment.service';
@@ -25,7 +25,7 @@ export class ClientController {
 
   /** The calling computer as the server knows it: its id, group and check-in interval. */
   @Get('me')
-  @ComputerOnly()
+  @ComputerAuth('bearer')
   me(@CurrentComputer() computer: ComputerPrincipal): Promise<ComputerIdentityDto> {
     return this.computers.identity(computer);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../infra/config/app-config';
 import { REDIS } from '../../infra/redis/redis.module';
-import { ComputerPrincipal } from './computer-principal';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
 
 /**
  * Longer than the check-in interval, or every check-in would miss. Revoking forgets the entry; were

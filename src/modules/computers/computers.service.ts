@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
 import { ApprovalsRepository } from '../approvals/approvals.repository';
@@ -8,12 +7,13 @@ import { ALL_COMPUTERS_GROUP_ID } from '../groups/built-in-groups';
 import { GroupsRepository } from '../groups/groups.repository';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { SettingsService } from '../settings/settings.service';
-import { ComputerPrincipal } from './computer-principal';
+import { ComputerPrincipal } from '../../common/auth/computer-principal';
 import { ComputerTokenCache } from './computer-token.cache';
 import { ComputerListKey, ComputersRepository, ComputerWithGroup } from './computers.repository';
 import { ComputerDetailDto, ComputerDto, ListComputersQueryDto } from './dto/computer.dto';
 import { EffectiveApprovalDto, EffectiveApprovalsDto } from './dto/effective-approvals.dto';
 import { ComputerIdentityDto } from './dto/register-computer.dto';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -43,7 +43,7 @@ export class ComputersService {
     private readonly settings: SettingsService,
     private readonly offerVersions: OfferVersionsService,
     private readonly tokens: ComputerTokenCache,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** The cached principal carries the group; a move must not leave the old one behind. */
@@ -70,7 +70,7 @@ export class ComputersService {
 
   /** Server-side targeting: puts the computer in the group. Its offers follow that group's approvals. */
   async assignGroup(id: string, groupId: string): Promise<ComputerDetailDto> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.unitOfWork.run(async ({ manager, afterCommit }) => {
       // Group first (share-locked against deletion), then the computer: the order group deletion uses too.
       const group = await this.groups.findByIdForMembership(manager, groupId);
       if (!group) throw new NotFoundError('group', groupId);
@@ -80,9 +80,10 @@ export class ComputersService {
       const computer = await this.computers.findActiveForUpdate(manager, id);
       if (!computer) throw new NotFoundError('computer', id);
       await this.computers.assignGroup(manager, id, group.id);
+      // The cached principal holds the group; the offer follows it.
+      afterCommit(() => this.forgetToken(id));
+      afterCommit(() => this.offerVersions.bumpComputers([id]));
     });
-    await this.forgetToken(id);
-    await this.offerVersions.bumpComputers([id]);
     return this.get(id);
   }
 

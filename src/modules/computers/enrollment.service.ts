@@ -9,7 +9,7 @@ import { ComputerGroupEntity } from '../groups/entities/computer-group.entity';
 import { GroupsRepository } from '../groups/groups.repository';
 import { SettingsService } from '../settings/settings.service';
 import { SigningKeyService } from '../signing/signing-key.service';
-import { COMPUTER_TOKEN_PREFIX, ENROLLMENT_KEY_PREFIX } from './computer-principal';
+import { COMPUTER_TOKEN_PREFIX, ENROLLMENT_KEY_PREFIX } from '../../common/auth/computer-principal';
 import { ComputersRepository } from './computers.repository';
 import { CreatedEnrollmentKeyDto, CreateEnrollmentKeyDto, EnrollmentKeyDto, EnrollmentKeyState } from './dto/enrollment-key.dto';
 import { RegisterComputerDto, RegisteredComputerDto } from './dto/register-computer.dto';

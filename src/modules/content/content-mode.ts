@@ -1,4 +1,4 @@
-/** How Patchgate handles update files (DESIGN.md §1, Content). */
+/** How Patchgate handles update files (docs/design.md §1 "Content"). */
 export const CONTENT_MODES = ['none', 'on_approval', 'all'] as const;
 export type ContentMode = (typeof CONTENT_MODES)[number];
 

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ContentCoreModule } from './content-core.module';
+import { ContentModule } from './content.module';
 import { ContentProcessor } from './content.processor';
 
 /** The worker's side of the content store: the download queue's consumer. */
 @Module({
-  imports: [ContentCoreModule],
+  imports: [ContentModule],
   providers: [ContentProcessor],
 })
 export class ContentWorkerModule {}

@@ -1,15 +1,32 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CheckInModule } from '../check-in/check-in.module';
-import { ContentCoreModule } from './content-core.module';
-import { ContentDeliveryService } from './content-delivery.service';
-import { ContentFilesController } from './content-files.controller';
-import { ContentController } from './content.controller';
-import { ContentMetrics } from './content.metrics';
+import { AppConfig } from '../../infra/config/app-config';
+import { QueueName } from '../../infra/queue/queue-names';
+import { ContentCatalogListener } from './content-catalog.listener';
+import { ContentFailuresCounter } from './content-failures.counter';
+import { ContentQueue } from './content-queue';
+import { ContentRepository } from './content.repository';
+import { ContentService } from './content.service';
+import { CONTENT_STORAGE } from './storage/content-storage';
+import { LocalDiskStorage } from './storage/local-disk.storage';
 
-/** The API's side of the content store: its configuration and status, and file downloads for computers. */
+/**
+ * The content store's state and rules, without HTTP or queue consumers: imported by the API (its
+ * content routes and file downloads, see src/api.module.ts), by the worker (ContentWorkerModule),
+ * and by the domains whose changes decide what is needed (approvals, rules, sync) and what is
+ * offered (check-in). The API registers the HTTP-only
+ * ContentDeliveryService (asks OFFERED_FILES, bound in src/wiring/offered-files.module.ts) and ContentMetrics.
+ */
 @Module({
-  imports: [ContentCoreModule, CheckInModule],
-  controllers: [ContentController, ContentFilesController],
-  providers: [ContentDeliveryService, ContentMetrics],
+  imports: [BullModule.registerQueue({ name: QueueName.Content })],
+  providers: [
+    ContentRepository,
+    ContentQueue,
+    ContentService,
+    ContentCatalogListener,
+    ContentFailuresCounter,
+    { provide: CONTENT_STORAGE, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDiskStorage(config.content.dir) },
+  ],
+  exports: [ContentRepository, ContentQueue, ContentService, ContentCatalogListener, ContentFailuresCounter, CONTENT_STORAGE],
 })
 export class ContentModule {}

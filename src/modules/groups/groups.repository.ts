@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { DecisionOrNone } from '../approvals/approval-decision';
+import { DecisionOrNone } from '../approval-log/approval-decision';
 import { ALL_COMPUTERS_GROUP_ID } from './built-in-groups';
 import { ComputerGroupEntity } from './entities/computer-group.entity';
 

@@ -3,13 +3,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
-import { actorOf } from '../approvals/approval-log/approval-log-actor';
+import { actorOf } from '../approval-log/approval-log-actor';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
-import { ApprovalLogWriter } from '../approvals/approval-log/approval-log.writer';
+import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
 import { ALL_COMPUTERS_GROUP_ID, UNASSIGNED_COMPUTERS_GROUP_ID } from './built-in-groups';
 import { CreateGroupDto, GroupDto, UpdateGroupDto } from './dto/group.dto';
 import { ComputerGroupEntity } from './entities/computer-group.entity';
 import { GroupListKey, GroupsRepository, GroupWithCounts } from './groups.repository';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 
 const toDto = ({ group, memberCount, totalMemberCount, childCount }: GroupWithCounts): GroupDto => ({
   id: group.id,
@@ -38,6 +39,7 @@ export class GroupsService {
     private readonly log: ApprovalLogWriter,
     private readonly offerVersions: OfferVersionsService,
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(limit: number, cursor?: string): Promise<Page<GroupDto>> {
@@ -64,12 +66,13 @@ export class GroupsService {
   }
 
   async update(id: string, dto: UpdateGroupDto): Promise<GroupDto> {
-    const moved = await this.dataSource.transaction(async (manager): Promise<boolean> => {
+    await this.unitOfWork.run(async (tx): Promise<void> => {
+      const { manager } = tx;
       await this.log.lock(manager);
       const group = await this.existingGroup(manager, id);
       const moving = dto.parentId !== undefined && dto.parentId.toLowerCase() !== group.parentId;
       const renaming = dto.name !== undefined && dto.name !== group.name;
-      if (!moving && !renaming) return false;
+      if (!moving && !renaming) return;
       if (group.builtIn) throw new ConflictError('built_in_group', `${group.name} is built in: it cannot be renamed or moved`);
       let parent = group.parentId!;
       if (moving) {
@@ -80,16 +83,15 @@ export class GroupsService {
         this.assertMayHaveSubgroups(newParent);
         await this.assertNameFree(manager, newParent.id, dto.name ?? group.name, group.id);
         await this.groups.moveSubtree(manager, group, newParent);
+        // A move changes what every computer below inherits.
+        tx.afterCommit(() => this.offerVersions.bumpGroupTree());
         parent = newParent.id;
       }
       if (renaming) {
         await this.assertNameFree(manager, parent, dto.name!, group.id);
         await this.groups.rename(manager, group.id, dto.name!);
       }
-      return moving;
     });
-    // A move changes what every computer below inherits.
-    if (moved) await this.offerVersions.bumpGroupTree();
     return this.get(id);
   }
 

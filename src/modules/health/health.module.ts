@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController } from './health.controller';
 
+/** Liveness and readiness: Terminus' indicators, for the API's HealthController. */
 @Module({
   imports: [TerminusModule],
-  controllers: [HealthController],
+  exports: [TerminusModule],
 })
 export class HealthModule {}

@@ -4,6 +4,7 @@ import { MaintenanceRunner } from './maintenance-runner.service';
 import { MaintenanceRunsRepository } from './maintenance-runs.repository';
 import { MaintenanceRun, MaintenanceSettings, TaskProgress } from './maintenance-settings';
 import { MaintenanceTask, MaintenanceTaskName, TaskBatch, TaskContext } from './tasks/maintenance-task';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 
 const settings: MaintenanceSettings = {
   schedule: null,
@@ -78,7 +79,7 @@ describe(MaintenanceRunner.name, () => {
       return result;
     },
   } as unknown as DataSource;
-  const runnerOf = (tasks: MaintenanceTask[]) => new MaintenanceRunner(runs as unknown as MaintenanceRunsRepository, dataSource, tasks);
+  const runnerOf = (tasks: MaintenanceTask[]) => new MaintenanceRunner(runs as unknown as MaintenanceRunsRepository, dataSource, new UnitOfWork(dataSource), tasks);
 
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']));

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 import { MaintenanceRunsRepository } from './maintenance-runs.repository';
 import { MaintenanceRun } from './maintenance-settings';
 import { MaintenanceTask, TaskBatch } from './tasks/maintenance-task';
 
-/** Provider token of the ordered task list (MaintenanceWorkerModule builds it from MAINTENANCE_TASK_ORDER). */
+/** Provider token of the ordered task list (MaintenanceModule builds it from MAINTENANCE_TASK_ORDER). */
 export const MAINTENANCE_TASKS = Symbol('MAINTENANCE_TASKS');
 
 export type RunOutcome = 'finished' | 'over' | 'interrupted';
@@ -21,6 +22,7 @@ export class MaintenanceRunner {
   constructor(
     private readonly runs: MaintenanceRunsRepository,
     private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(MAINTENANCE_TASKS) private readonly tasks: MaintenanceTask[],
   ) {}
 
@@ -40,7 +42,6 @@ export class MaintenanceRunner {
         if (signal?.aborted) return 'interrupted';
         const batch = await this.runBatch(run, task, countSoFar);
         countSoFar += batch.count;
-        await batch.afterCommit?.();
         if (batch.done) break;
       }
     }
@@ -53,16 +54,19 @@ export class MaintenanceRunner {
     await this.runs.finish(runId, { status: 'failed', error });
   }
 
+  /** One batch and its progress, then the batch's after-commit action (offer-version bumps, token evictions). */
   private async runBatch(run: MaintenanceRun, task: MaintenanceTask, countSoFar: number): Promise<TaskBatch> {
     const context = { settings: run.settings, startedAt: run.startedAt!, countSoFar };
     if (!task.transactional) {
       const batch = await task.runBatch(this.dataSource.manager, context);
       await this.runs.recordProgress(this.dataSource.manager, run.id, task.name, batch.count, batch.done);
+      await batch.afterCommit?.();
       return batch;
     }
-    return this.dataSource.transaction(async (manager) => {
-      const batch = await task.runBatch(manager, context);
-      await this.runs.recordProgress(manager, run.id, task.name, batch.count, batch.done);
+    return this.unitOfWork.run(async (tx) => {
+      const batch = await task.runBatch(tx.manager, context);
+      await this.runs.recordProgress(tx.manager, run.id, task.name, batch.count, batch.done);
+      if (batch.afterCommit) tx.afterCommit(batch.afterCommit);
       return batch;
     });
   }

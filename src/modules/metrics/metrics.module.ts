@@ -2,8 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsModule } from '../settings/settings.module';
-import { PersistedEventsCounter } from '../status/persisted-events.counter';
-import { MetricsController } from './metrics.controller';
+import { PersistedEventsCounter } from './persisted-events.counter';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';
 import { RequestMetrics } from './request-metrics';
@@ -13,7 +12,6 @@ import { StateMetrics } from './state-metrics';
 @Global()
 @Module({
   imports: [SettingsModule, BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name })))],
-  controllers: [MetricsController],
   providers: [MetricsRegistry, RequestMetrics, MetricsRepository, PersistedEventsCounter, StateMetrics],
   exports: [MetricsRegistry, RequestMetrics],
 })

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { QueueName } from '../../infra/queue/queue-names';
 import { SettingsService } from '../settings/settings.service';
-import { PersistedEventsCounter } from '../status/persisted-events.counter';
+import { PersistedEventsCounter } from './persisted-events.counter';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRegistry } from './metrics-registry';
 

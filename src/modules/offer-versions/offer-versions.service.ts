@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../infra/config/app-config';
@@ -25,26 +24,32 @@ end
 return #KEYS`;
 
 /**
- * The whole unchanged check-in in one round trip: the computer's cached context (if still valid for
- * the tree and computer versions it was stored under) and the versions of everything its offer
- * depends on, in the order keysFor() lists them. Reads the group keys named in the context, so it
- * needs a standalone Redis (as Patchgate's deployment has), not Redis Cluster.
+ * The whole unchanged check-in in one round trip. The computer's cached context is a hash (written
+ * by src/modules/offers/computer-context.cache.ts) with three fields: `version` (the tree and computer
+ * versions it was stored under, "tree|computer"), `groups` (its group path, ids separated by spaces,
+ * root first) and `context` (JSON, opaque here: only TypeScript reads it).
+ *
+ * KEYS: the context hash, then the catalog, tree, settings and computer version keys.
+ * ARGV: the seed for missing versions, the prefix of a group's version key.
+ * Returns {context, {catalog, tree, settings, computer}, {one version per group of the path}}, or
+ * {false} when the context is missing or stale (then it must be loaded and versions read again).
+ * Reads the group keys named in the context, so it needs a standalone Redis (as Patchgate's
+ * deployment has), not Redis Cluster.
  */
 const OFFER_STATE = `
 for i = 2, 5 do redis.call('set', KEYS[i], ARGV[1], 'NX') end
-local raw = redis.call('get', KEYS[1])
-if not raw then return {false} end
-local tree = redis.call('get', KEYS[2])
-local computer = redis.call('get', KEYS[3])
-local entry = cjson.decode(raw)
-if entry.version ~= tree .. '|' .. computer then return {false} end
-local values = {raw, redis.call('get', KEYS[4]), tree, redis.call('get', KEYS[5]), computer}
-for _, id in ipairs(entry.context.groupPath) do
+local cached = redis.call('hmget', KEYS[1], 'version', 'groups', 'context')
+if not cached[3] then return {false} end
+local tree = redis.call('get', KEYS[3])
+local computer = redis.call('get', KEYS[5])
+if cached[1] ~= tree .. '|' .. computer then return {false} end
+local groups = {}
+for id in string.gmatch(cached[2] or '', '%S+') do
   local key = ARGV[2] .. id
   redis.call('set', key, ARGV[1], 'NX')
-  values[#values + 1] = redis.call('get', key)
+  groups[#groups + 1] = redis.call('get', key)
 end
-return values`;
+return {cached[3], {redis.call('get', KEYS[2]), tree, redis.call('get', KEYS[4]), computer}, groups}`;
 
 const NEXT_SEQ = `
 redis.call('set', KEYS[1], ARGV[1], 'NX')
@@ -55,26 +60,34 @@ interface VersionCommands {
   pgReadOrSeed(numberOfKeys: number, ...keysThenSeed: string[]): Promise<string[]>;
   pgBump(numberOfKeys: number, ...keysThenSeed: string[]): Promise<number>;
   pgNextSeq(numberOfKeys: number, key: string, seed: string): Promise<number>;
-  pgOfferState(numberOfKeys: number, ...keysThenArgs: string[]): Promise<(string | null)[]>;
+  pgOfferState(numberOfKeys: number, ...keysThenArgs: string[]): Promise<[string | null, string[]?, string[]?]>;
 }
 
-export interface OfferVersion {
-  /** The ETag of the computer's answer. */
-  etag: string;
-  /**
-   * Digest of the versions every computer of the same group path shares (catalog, tree, settings,
-   * the groups' approvals): the part of an offer computed once for all of them.
-   */
-  sharedKey: string;
+/**
+ * The versions of everything a computer's offer depends on, by name. Each is a counter in Redis that
+ * writers bump after they commit a change of that kind.
+ */
+export interface OfferVersionParts {
+  /** any update's metadata or global decline */
+  catalog: string;
+  /** the shape of the group tree (a group moved, made or deleted) */
+  tree: string;
+  /** the server settings (check-in interval, content mode) */
+  settings: string;
+  /** the computer's own facts, group membership and recorded install states */
+  computer: string;
+  /** the approvals of each group of the computer's path, root first */
+  groups: string[];
 }
 
-/** What a computer's offer depends on; each part has a version in Redis. */
-export interface OfferDependencies {
-  computerId: string;
-  /** the computer's group and its ancestors, root first */
-  groupPath: string[];
-  /** anything else the answer depends on that the request carries (e.g. the installed list's digest) */
-  extra?: string[];
+/** What every computer of one group path shares: all parts but the computer's own. */
+export type GroupVersionParts = Omit<OfferVersionParts, 'computer'>;
+
+/** The field names of a computer's cached context hash (see OFFER_STATE). */
+export interface CachedContextFields {
+  version: string;
+  groups: string;
+  context: string;
 }
 
 /**
@@ -104,71 +117,63 @@ export class OfferVersionsService {
     this.commands = redis as unknown as VersionCommands;
   }
 
-  /** One round trip: the ETag of the computer's offer as things stand, and the key of its shared part. */
-  async versionOf(dependencies: OfferDependencies): Promise<OfferVersion> {
-    const keys = this.keysFor(dependencies);
-    return this.digest(dependencies, await this.commands.pgReadOrSeed(keys.length, ...keys, seed()));
+  /** One round trip: the versions a computer's offer depends on, for its group path (root first). */
+  async partsOf(computerId: string, groupPath: string[]): Promise<OfferVersionParts> {
+    const keys = [this.catalogKey, this.treeKey, this.settingsKey, this.computerKey(computerId), ...groupPath.map((id) => this.groupKey(id))];
+    const [catalog, tree, settings, computer, ...groups] = await this.commands.pgReadOrSeed(keys.length, ...keys, seed());
+    return { catalog, tree, settings, computer, groups };
+  }
+
+  /** One round trip: the versions every computer of a group path shares. */
+  async groupPartsOf(groupPath: string[]): Promise<GroupVersionParts> {
+    const keys = [this.catalogKey, this.treeKey, this.settingsKey, ...groupPath.map((id) => this.groupKey(id))];
+    const [catalog, tree, settings, ...groups] = await this.commands.pgReadOrSeed(keys.length, ...keys, seed());
+    return { catalog, tree, settings, groups };
   }
 
   /**
-   * One round trip for an unchanged check-in: the computer's context as cached under `contextKey`
-   * (JSON `{version, context}`), if it is still valid, with the offer's version. Null when the
-   * context must be loaded again; then versionOf() gives the version.
+   * One round trip for an unchanged check-in: the computer's context JSON as cached under
+   * contextKey() (if still valid for the tree and computer versions it was stored under) with the
+   * versions its offer depends on. Null when the context must be loaded again.
    */
-  async offerState<T extends { groupPath: string[] }>(
-    computerId: string,
-    contextKey: string,
-    extra: () => string[],
-  ): Promise<{ context: T; version: OfferVersion } | null> {
-    const keys = [contextKey, `${this.prefix}:tree`, `${this.prefix}:computer:${computerId}`, `${this.prefix}:catalog`, `${this.prefix}:settings`];
-    const [raw, ...values] = await this.commands.pgOfferState(keys.length, ...keys, seed(), `${this.prefix}:group:`);
-    if (!raw) return null;
-    const { context } = JSON.parse(raw) as { context: T };
-    return { context, version: this.digest({ computerId, groupPath: context.groupPath, extra: extra() }, values as string[]) };
+  async cachedContextWithParts(computerId: string): Promise<{ context: string; parts: OfferVersionParts } | null> {
+    const keys = [this.contextKey(computerId), this.catalogKey, this.treeKey, this.settingsKey, this.computerKey(computerId)];
+    const [context, own, groups] = await this.commands.pgOfferState(keys.length, ...keys, seed(), `${this.prefix}:group:`);
+    if (!context || !own || !groups) return null;
+    const [catalog, tree, settings, computer] = own;
+    return { context, parts: { catalog, tree, settings, computer, groups } };
   }
 
-  private digest(dependencies: OfferDependencies, values: string[]): OfferVersion {
-    const etag = hash('sha256', `${dependencies.computerId}${values.join('|')}${(dependencies.extra ?? []).join('|')}`, 'base64url');
-    return {
-      etag: `"${etag.slice(0, 27)}"`,
-      // Only a changed offer needs it: an unchanged check-in (304) never computes it.
-      get sharedKey() {
-        // keysFor puts the computer's own version fourth; everything else is shared by its group path.
-        const shared = [...values.slice(0, 3), ...values.slice(4), ...dependencies.groupPath].join('|');
-        return hash('sha256', shared, 'base64url');
-      },
-    };
-  }
-
-  /** Where a computer's cached context lives; offerState() validates it. */
+  /** Where a computer's cached context lives (a hash of CachedContextFields); cachedContextWithParts() validates it. */
   contextKey(computerId: string): string {
-    return `${this.prefix}:context:${computerId}`;
+    // Not `context:`: that name held the earlier JSON-string format, which a hash read would refuse.
+    return `${this.prefix}:computer-context:${computerId}`;
   }
 
   bumpCatalog(): Promise<void> {
-    return this.bump([`${this.prefix}:catalog`]);
+    return this.bump([this.catalogKey]);
   }
 
   /** The tree changed shape (a group moved): every computer's group path may differ. */
   bumpGroupTree(): Promise<void> {
-    return this.bump([`${this.prefix}:tree`]);
+    return this.bump([this.treeKey]);
   }
 
   bumpGroups(groupIds: Iterable<string>): Promise<void> {
-    return this.bump([...new Set(groupIds)].map((id) => `${this.prefix}:group:${id}`));
+    return this.bump([...new Set(groupIds)].map((id) => this.groupKey(id)));
   }
 
   bumpComputers(computerIds: Iterable<string>): Promise<void> {
-    return this.bump([...new Set(computerIds)].map((id) => `${this.prefix}:computer:${id}`));
+    return this.bump([...new Set(computerIds)].map((id) => this.computerKey(id)));
   }
 
   bumpSettings(): Promise<void> {
-    return this.bump([`${this.prefix}:settings`]);
+    return this.bump([this.settingsKey]);
   }
 
   /** The versions a cached copy of a computer's own facts (group path, OS) depends on, as one string. */
   async computerFactsVersion(computerId: string): Promise<string> {
-    const keys = [`${this.prefix}:tree`, `${this.prefix}:computer:${computerId}`];
+    const keys = [this.treeKey, this.computerKey(computerId)];
     return (await this.commands.pgReadOrSeed(keys.length, ...keys, seed())).join('|');
   }
 
@@ -177,14 +182,24 @@ export class OfferVersionsService {
     return Number(await this.commands.pgNextSeq(1, `${this.prefix}:seq:${computerId}`, seed()));
   }
 
-  private keysFor({ computerId, groupPath }: OfferDependencies): string[] {
-    return [
-      `${this.prefix}:catalog`,
-      `${this.prefix}:tree`,
-      `${this.prefix}:settings`,
-      `${this.prefix}:computer:${computerId}`,
-      ...groupPath.map((id) => `${this.prefix}:group:${id}`),
-    ];
+  private get catalogKey(): string {
+    return `${this.prefix}:catalog`;
+  }
+
+  private get treeKey(): string {
+    return `${this.prefix}:tree`;
+  }
+
+  private get settingsKey(): string {
+    return `${this.prefix}:settings`;
+  }
+
+  private computerKey(computerId: string): string {
+    return `${this.prefix}:computer:${computerId}`;
+  }
+
+  private groupKey(groupId: string): string {
+    return `${this.prefix}:group:${groupId}`;
   }
 
   private async bump(keys: string[]): Promise<void> {
@@ -206,7 +221,7 @@ export class OfferVersionsService {
   private invalidateAllWhenBack(): void {
     if (this.recovering) return;
     this.recovering = true;
-    const keys = [`${this.prefix}:catalog`, `${this.prefix}:tree`, `${this.prefix}:settings`];
+    const keys = [this.catalogKey, this.treeKey, this.settingsKey];
     const attempt = (): void => {
       this.commands.pgBump(keys.length, ...keys, seed()).then(
         () => {

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
-import { CheckInModule } from '../check-in/check-in.module';
-import { ReportsController } from './reports.controller';
+import { OffersModule } from '../offers/offers.module';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [ApprovalsModule, CheckInModule],
-  controllers: [ReportsController],
+  imports: [ApprovalsModule, OffersModule],
   providers: [ReportsRepository, ReportsService],
+  exports: [ReportsService],
 })
 export class ReportsModule {}

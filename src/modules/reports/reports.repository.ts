@@ -22,7 +22,7 @@ export interface ComputerUpdateState {
   occurredAt: Date;
 }
 
-/** A computer's facts against an update's applicability, in SQL (mirrors check-in/offer-builder.ts). */
+/** A computer's facts against an update's applicability, in SQL (mirrors offers/offer-builder.ts). */
 const APPLICABLE = `(u.applicability->'osFamily') ? lower(c.os_family)
   AND (u.applicability->'arch') ? lower(c.arch)
   AND (u.applicability->>'minOsVersion' IS NULL OR os_version_key(c.os_version) >= os_version_key(u.applicability->>'minOsVersion'))`;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { ApprovalsRepository } from '../approvals/approvals.repository';
-import { CheckInRepository } from '../check-in/check-in.repository';
-import { isApplicable } from '../check-in/offer-builder';
+import { isApplicable } from '../offers/offer-builder';
+import { OffersRepository } from '../offers/offers.repository';
 import { ALL_COMPUTERS_GROUP_ID } from '../groups/built-in-groups';
 import { ComputerReportDto, GroupReportDto, StateCountsDto, UpdateReportDto } from './dto/report.dto';
 import { ReportsRepository, ScopeGroup, StateCount } from './reports.repository';
@@ -33,7 +33,7 @@ export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,
     private readonly approvals: ApprovalsRepository,
-    private readonly checkIns: CheckInRepository,
+    private readonly offers: OffersRepository,
   ) {}
 
   async updateReport(updateId: string, groupId?: string): Promise<UpdateReportDto> {
@@ -70,7 +70,7 @@ export class ReportsService {
     );
     const action = new Map(decisions.map((d) => [d.updateId, d.decision]));
     const [updates, states] = await Promise.all([
-      this.checkIns.findOfferableUpdates([...action.keys()]),
+      this.offers.findOfferableUpdates([...action.keys()]),
       this.reports.findComputerStates(computerId),
     ]);
     const reported = new Map(states.map((s) => [s.updateId, s]));

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServerSettingsEntity } from './entities/server-settings.entity';
-import { SettingsController } from './settings.controller';
 import { SettingsRepository } from './settings.repository';
 import { SettingsService } from './settings.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ServerSettingsEntity])],
-  controllers: [SettingsController],
   providers: [SettingsRepository, SettingsService],
   exports: [SettingsService],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/role';
+import { UnitOfWork } from '../../infra/database/unit-of-work';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { ServerSettingsDto, UpdateServerSettingsDto } from './dto/server-settings.dto';
 import { ServerSettingsEntity } from './entities/server-settings.entity';
@@ -22,6 +23,7 @@ export class SettingsService {
   constructor(
     private readonly settings: SettingsRepository,
     private readonly offerVersions: OfferVersionsService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   current(): Promise<ServerSettingsEntity> {
@@ -37,9 +39,11 @@ export class SettingsService {
   }
 
   async update(dto: UpdateServerSettingsDto, actor: Principal): Promise<ServerSettingsDto> {
-    const saved = await this.settings.saveSettings(dto, actor.name);
-    // The check-in interval is part of every signed answer.
-    await this.offerVersions.bumpSettings();
+    const saved = await this.unitOfWork.run(async (tx) => {
+      // The check-in interval is part of every signed answer.
+      tx.afterCommit(() => this.offerVersions.bumpSettings());
+      return this.settings.saveSettings(dto, actor.name, tx.manager);
+    });
     return toDto(saved);
   }
 }

@@ -1,9 +1,8 @@
-/** States an agent reports per (computer, update revision) — DESIGN.md §1 "Install states". */
-export const REPORTED_STATES = ['downloaded', 'installed', 'installed_pending_reboot', 'failed', 'not_applicable', 'uninstalled'] as const;
-export type ReportedState = (typeof REPORTED_STATES)[number];
+import { ReportedState } from '../../contracts/client-protocol';
 
-/** States that mean the update is on the machine (so an install is no longer offered). */
-export const INSTALLED_STATES: readonly ReportedState[] = ['installed', 'installed_pending_reboot'];
+/** The states an agent reports are part of the client protocol (src/contracts/client-protocol.ts). */
+export { INSTALLED_STATES, REPORTED_STATES } from '../../contracts/client-protocol';
+export type { ReportedState } from '../../contracts/client-protocol';
 
 /**
  * Reported states in which the update is not (fully) on the machine yet: the computer still needs it

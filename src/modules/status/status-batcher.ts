@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
-import { PersistedEventsCounter } from './persisted-events.counter';
+import { PersistedEventsCounter } from '../metrics/persisted-events.counter';
 import { StatusRepository, StoredStatusEvent } from './status.repository';
 
 /** A batch is written once this many events wait, or after this long, whichever comes first. */

@@ -1,14 +1,12 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QueueName } from '../../infra/queue/queue-names';
-import { PersistedEventsCounter } from './persisted-events.counter';
+import { PersistedEventsCounter } from '../metrics/persisted-events.counter';
 import { StatusBatcher } from './status-batcher';
 import { StatusIngestProcessor } from './status-ingest.processor';
-import { StatusRepository } from './status.repository';
+import { StatusModule } from './status.module';
 
 /** Worker side: stores queued reports in batches. */
 @Module({
-  imports: [BullModule.registerQueue({ name: QueueName.StatusIngest })],
-  providers: [StatusRepository, StatusBatcher, StatusIngestProcessor, PersistedEventsCounter],
+  imports: [StatusModule],
+  providers: [StatusBatcher, StatusIngestProcessor, PersistedEventsCounter],
 })
 export class StatusWorkerModule {}

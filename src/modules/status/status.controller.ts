@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
-import { ComputerOnly } from '../../common/auth/access.decorators';
+import { ComputerAuth } from '../../common/auth/access.decorators';
 import { BodyLimit } from '../../infra/http/http-server';
-import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { StatusAcceptedDto, StatusReportDto } from './dto/status-report.dto';
 import { StatusService } from './status.service';
 
@@ -16,7 +16,7 @@ export class StatusController {
    * is validated first: one bad event is a 400 naming it and nothing is stored.
    */
   @Post()
-  @ComputerOnly()
+  @ComputerAuth('bearer')
   @BodyLimit(1024 * 1024)
   @HttpCode(202)
   @ApiAcceptedResponse({ type: StatusAcceptedDto })

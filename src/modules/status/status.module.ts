@@ -1,15 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
-import { StatusController } from './status.controller';
 import { StatusRepository } from './status.repository';
-import { StatusService } from './status.service';
 
-/** API side: accepts reports into the queue. */
+/**
+ * Install states reported by computers. The API's StatusService (queues accepted reports; counts
+ * them in the request metrics, so it is registered by src/api.module.ts) and the worker's
+ * StatusWorkerModule (stores them in batches) both build on this.
+ */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.StatusIngest })],
-  controllers: [StatusController],
-  providers: [StatusService, StatusRepository],
-  exports: [StatusRepository],
+  providers: [StatusRepository],
+  exports: [StatusRepository, BullModule],
 })
 export class StatusModule {}

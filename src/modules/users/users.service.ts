@@ -4,7 +4,7 @@ import { Role } from '../../common/auth/role';
 import { ConflictError } from '../../common/errors/domain-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination/page';
 import { AppConfig } from '../../infra/config/app-config';
-import { hashPassword } from '../auth/password-hasher';
+import { hashPassword } from './password-hasher';
 import { CreateUserDto, UserDto } from './dto/create-user.dto';
 import { UserEntity } from './entities/user.entity';
 import { UsersRepository } from './users.repository';

@@ -3,8 +3,9 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { CONTENT_STATES, ContentState } from '../../content/content-mode';
-import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../approval-decision';
+import { APPROVAL_SOURCES, APPROVAL_STATUSES, ApprovalSource, ApprovalStatus, Decision, DECISIONS, DECISIONS_OR_NONE, DecisionOrNone } from '../../approval-log/approval-decision';
 import { IsPlainText, IsTimestamp } from './text.validators';
+import { ApprovalLogEntryDto } from '../../approval-log/dto/approval-log-entry.dto';
 
 export const MAX_BULK_ITEMS = 1000;
 
@@ -78,28 +79,6 @@ export class ApprovalDto {
     description: "install approvals in a storing content mode: whether the update's files are stored (it is offered only then), still pending, or failed; null otherwise",
   })
   content: ContentState | null;
-}
-
-export class ApprovalLogEntryDto {
-  @ApiProperty() seq: number;
-  @ApiProperty() at: string;
-  @ApiProperty({ enum: ['user', 'api-token', 'rule', 'sync', 'maintenance'] }) actorType: string;
-  @ApiProperty({ nullable: true, description: 'user or API-token id, `rule:<id>`, `sync`' }) actorId: string | null;
-  @ApiProperty() actorName: string;
-  @ApiProperty({ nullable: true }) actorRole: string | null;
-  @ApiProperty() updateId: string;
-  @ApiProperty({ nullable: true }) revision: number | null;
-  @ApiProperty({ nullable: true, description: 'null: the update was declined for all groups' }) groupId: string | null;
-  @ApiProperty({ enum: DECISIONS_OR_NONE }) previousDecision: DecisionOrNone;
-  @ApiProperty({ enum: DECISIONS_OR_NONE }) newDecision: DecisionOrNone;
-  @ApiProperty({ enum: APPROVAL_STATUSES, nullable: true }) status: ApprovalStatus | null;
-  @ApiProperty({ nullable: true }) deadline: string | null;
-  @ApiProperty() optional: boolean;
-  @ApiProperty({ nullable: true }) reason: string | null;
-  @ApiProperty({ enum: APPROVAL_SOURCES }) source: ApprovalSource;
-  @ApiProperty({ nullable: true }) ruleId: string | null;
-  @ApiProperty() prevHash: string;
-  @ApiProperty() hash: string;
 }
 
 export class ApprovalChangeDto {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { ApprovalSource, ApprovalStatus, Decision } from '../approval-decision';
+import { ApprovalSource, ApprovalStatus, Decision } from '../../approval-log/approval-decision';
 
 /** The explicit decision of one group for one update. No row: not approved ("none") at this group. */
 @Entity('approvals')

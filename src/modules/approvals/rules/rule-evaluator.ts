@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ContentQueue } from '../../content/content-queue';
 import { GroupsRepository } from '../../groups/groups.repository';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
-import { ruleActor } from '../approval-log/approval-log-actor';
-import { NewLogEntry } from '../approval-log/approval-log-entry';
-import { ApprovalLogWriter } from '../approval-log/approval-log.writer';
+import { ruleActor } from '../../approval-log/approval-log-actor';
+import { NewLogEntry } from '../../approval-log/approval-log-entry';
+import { ApprovalLogWriter } from '../../approval-log/approval-log.writer';
 import { ApprovalRuleEntity } from '../entities/approval-rule.entity';
 import { ApprovalRulesRepository } from './approval-rules.repository';
+import { UnitOfWork } from '../../../infra/database/unit-of-work';
 
 /** Updates per transaction: bounds lock time and transaction size on a large catalog. */
 const BATCH_SIZE = 500;
@@ -33,7 +33,7 @@ export class RuleEvaluator {
     private readonly groups: GroupsRepository,
     private readonly log: ApprovalLogWriter,
     private readonly offerVersions: OfferVersionsService,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly contentQueue: ContentQueue,
   ) {}
 
@@ -61,7 +61,8 @@ export class RuleEvaluator {
       const batch = await this.rules.findApprovableUpdateIds(BATCH_SIZE, after, updateIds);
       if (!batch.length) return totals;
       after = batch[batch.length - 1];
-      const made = await this.dataSource.transaction(async (manager) => {
+      await this.unitOfWork.run(async (tx) => {
+        const { manager } = tx;
         const locked = await this.rules.lockApprovableUpdates(manager, batch);
         totals.updatesEvaluated += locked.length;
         totals.updatesSkippedBusy += batch.length - locked.length;
@@ -89,11 +90,10 @@ export class RuleEvaluator {
         }
         await this.groups.bumpApprovalVersions(manager, entries.map((e) => e.groupId!));
         await this.log.append(manager, entries);
-        return entries;
+        tx.afterCommit(() => this.offerVersions.bumpGroups(entries.map((e) => e.groupId!)));
+        // Every approval a rule makes is an install: its files are needed in a storing content mode.
+        tx.afterCommit(() => this.contentQueue.requestFiles(entries.map((e) => e.updateId)));
       });
-      await this.offerVersions.bumpGroups(made.map((e) => e.groupId!));
-      // Every approval a rule makes is an install: its files are needed in a storing content mode.
-      await this.contentQueue.requestFiles(made.map((e) => e.updateId));
     }
   }
 }

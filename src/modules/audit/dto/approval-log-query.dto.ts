@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { IsTimestamp } from '../../approvals/dto/text.validators';
-import { ApprovalLogEntryDto } from '../../approvals/dto/set-approval.dto';
+import { ApprovalLogEntryDto } from '../../approval-log/dto/approval-log-entry.dto';
 import { EXPORT_FORMATS, ExportFormat } from '../export/export-format';
 
 export class ApprovalLogQueryDto extends PageQueryDto {

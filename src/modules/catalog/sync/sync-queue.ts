@@ -9,11 +9,6 @@ export interface SyncCatalogJob {
   syncRunId: string;
 }
 
-/** Data of the JobName.EvaluateRules job enqueued after a sync that brought new updates or revisions. */
-export interface EvaluateRulesJob {
-  syncRunId: string;
-}
-
 /** The one job scheduler of scheduled syncs: a fixed id, so every process upserts the same one. */
 export const SYNC_SCHEDULER_ID = 'scheduled-sync';
 

@@ -12,7 +12,7 @@ import { SyncRunEntity } from './entities/sync-run.entity';
 import { MalformedPageError, NormalizedFeedItem, readFeedItem } from './feed-item.validator';
 import { FetchAbortedError, PageFetcher, UpstreamError } from './page-fetcher';
 import { SyncConfigRepository } from './sync-config.repository';
-import { EvaluateRulesJob } from './sync-queue';
+import type { EvaluateRulesJob } from '../../approvals/rules/approval-rules.processor';
 import { SyncRunProgress, SyncRunsRepository } from './sync-runs.repository';
 import { createUpstreamReader, Upstream, UpstreamPage } from './upstream-reader';
 

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CheckInRequest, DpkgPackage, InstalledUpdate, Inventory } from '../../../contracts/client-protocol';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
-export class InstalledUpdateDto {
+/** The check-in request of src/contracts/client-protocol.ts, validated. */
+export class InstalledUpdateDto implements InstalledUpdate {
   @ApiProperty({ format: 'uuid' }) @IsUUID() updateId: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2_147_483_647) revision: number;
 }
@@ -13,7 +15,7 @@ export class ReportedOsDto {
 }
 
 /** One installed binary package as dpkg names it (dpkg-query -W: Package, Version, Architecture). */
-export class DpkgPackageDto {
+export class DpkgPackageDto implements DpkgPackage {
   @ApiProperty({ example: 'libssl3' })
   @IsString() @MaxLength(128) @Matches(/^[a-z0-9][a-z0-9+.-]{0,127}$/, { message: 'packages[].name must be a Debian package name' })
   name: string;
@@ -27,7 +29,7 @@ export class DpkgPackageDto {
   arch: string;
 }
 
-export class InventoryDto {
+export class InventoryDto implements Inventory {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) hostname?: string;
   @ApiPropertyOptional({ type: ReportedOsDto }) @IsOptional() @ValidateNested() @Type(() => ReportedOsDto) os?: ReportedOsDto;
   @ApiPropertyOptional({ example: 'x64' }) @IsOptional() @Matches(/^[a-z0-9_-]{1,16}$/, { message: 'arch must be 1-16 lowercase letters, digits, _ or -' }) arch?: string;
@@ -38,7 +40,7 @@ export class InventoryDto {
   packages?: DpkgPackageDto[];
 }
 
-export class CheckInDto {
+export class CheckInDto implements CheckInRequest {
   @ApiPropertyOptional({ description: 'echoed in the signed answer, so the agent can tell it is fresh' })
   @IsOptional() @Matches(/^[A-Za-z0-9+/=_-]{8,128}$/, { message: 'nonce must be 8-128 base64 or base64url characters' })
   nonce?: string;

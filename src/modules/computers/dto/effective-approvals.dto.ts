@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
-import { APPROVAL_STATUSES, ApprovalStatus, Decision, DECISIONS } from '../../approvals/approval-decision';
+import { APPROVAL_STATUSES, ApprovalStatus, Decision, DECISIONS } from '../../approval-log/approval-decision';
 
 export class EffectiveApprovalsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only this update' })

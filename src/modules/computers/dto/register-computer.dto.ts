@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RegisterRequest, RegisterResponse, ServerPublicKey } from '../../../contracts/client-protocol';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsPlainText } from '../../approvals/dto/text.validators';
@@ -15,7 +16,8 @@ export class ReportedOsDto {
   version: string;
 }
 
-export class RegisterComputerDto {
+/** POST /client/v1/register of src/contracts/client-protocol.ts, validated. */
+export class RegisterComputerDto implements RegisterRequest {
   @ApiProperty({ description: 'an enrollment key (`pge_…`) from POST /api/v1/enrollment-keys', writeOnly: true })
   @IsString() @MinLength(1) @MaxLength(200)
   enrollmentKey: string;
@@ -44,13 +46,13 @@ export class RegisterComputerDto {
   requestedGroup?: string;
 }
 
-export class ServerPublicKeyDto {
+export class ServerPublicKeyDto implements ServerPublicKey {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['ed25519'] }) alg: 'ed25519';
   @ApiProperty({ description: 'SPKI PEM; verifies the x-patchgate-signature of check-in answers' }) publicKey: string;
 }
 
-export class RegisteredComputerDto {
+export class RegisteredComputerDto implements RegisterResponse {
   @ApiProperty() computerId: string;
   @ApiProperty({ description: 'the computer\'s bearer token (`pgc_…`); shown this once, only its hash is kept' }) token: string;
   @ApiProperty({ type: ServerPublicKeyDto }) serverPublicKey: ServerPublicKeyDto;

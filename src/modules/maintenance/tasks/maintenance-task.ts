@@ -23,7 +23,7 @@ export interface TaskBatch {
  * One kind of clean-up. The runner calls `runBatch` until it answers `done`; each batch must be
  * bounded (settings.batchSize) and idempotent: select what still needs doing, do it, so a batch
  * repeated after a crash finds nothing left of what it did. To add a task, implement this,
- * provide it in MaintenanceWorkerModule and list it in MAINTENANCE_TASK_ORDER.
+ * provide it in MaintenanceModule (its TASKS) and list it in MAINTENANCE_TASK_ORDER.
  */
 export interface MaintenanceTask {
   readonly name: MaintenanceTaskName;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MAINTENANCE_ACTOR } from '../../approvals/approval-log/approval-log-actor';
-import { ApprovalLogWriter } from '../../approvals/approval-log/approval-log.writer';
+import { MAINTENANCE_ACTOR } from '../../approval-log/approval-log-actor';
+import { ApprovalLogWriter } from '../../approval-log/approval-log.writer';
 import { CatalogRepository, DeclineCandidate } from '../../catalog/catalog.repository';
 import { globalDeclineEntry } from '../../catalog/catalog.service';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';

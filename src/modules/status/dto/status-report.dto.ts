@@ -16,11 +16,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import type { StatusEvent, StatusReport, StatusReportAnswer } from '../../../contracts/client-protocol';
 import { REPORTED_STATES, ReportedState } from '../install-state';
 
 export const MAX_EVENTS_PER_REPORT = 1000;
 
-export class StatusEventDto {
+/** POST /client/v1/status of src/contracts/client-protocol.ts, validated. */
+export class StatusEventDto implements StatusEvent {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   updateId: string;
@@ -51,14 +53,14 @@ export class StatusEventDto {
   seq: number;
 }
 
-export class StatusReportDto {
+export class StatusReportDto implements StatusReport {
   @ApiProperty({ type: [StatusEventDto], maxItems: MAX_EVENTS_PER_REPORT })
   @ArrayMinSize(1) @ArrayMaxSize(MAX_EVENTS_PER_REPORT)
   @ValidateNested({ each: true }) @Type(() => StatusEventDto)
   events: StatusEventDto[];
 }
 
-export class StatusAcceptedDto {
+export class StatusAcceptedDto implements StatusReportAnswer {
   @ApiProperty({ description: 'events accepted for storage' })
   accepted: number;
 }

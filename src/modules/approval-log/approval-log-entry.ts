@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { ActorType, ApprovalSource, ApprovalStatus, DecisionOrNone } from '../approval-decision';
+import { ActorType, ApprovalSource, ApprovalStatus, DecisionOrNone } from './approval-decision';
 import { LogActor } from './approval-log-actor';
 
 /** prevHash of the first entry of the chain. */

@@ -1,3 +1,4 @@
+import type { OfferedUpdate } from '../../contracts/client-protocol';
 import { Applicability, Classification, RebootBehavior, Severity, UpdateFile } from '../catalog/update-revision';
 import { compareOsVersions } from './os-version';
 
@@ -20,19 +21,8 @@ export interface OfferCandidate {
   optional: boolean;
 }
 
-export interface OfferedUpdate {
-  updateId: string;
-  revision: number;
-  title: string;
-  kb: string[];
-  classification: Classification;
-  severity: Severity | null;
-  action: 'install' | 'uninstall';
-  deadline: string | null;
-  optional: boolean;
-  reboot: RebootBehavior;
-  files: UpdateFile[];
-}
+/** The offer's entries are the client protocol's (src/contracts/client-protocol.ts). */
+export type { OfferedUpdate };
 
 export interface ComputerFacts {
   osFamily: string;
@@ -51,7 +41,7 @@ export function isApplicable(applicability: Applicability, computer: ComputerFac
 }
 
 /**
- * The offer of DESIGN.md §1 for one computer:
+ * The offer of docs/design.md §1 for one computer:
  * - only candidates applicable to its OS family, version and architecture;
  * - an install is dropped when the computer reported this revision installed;
  * - an update is dropped when an applicable update approved for install supersedes it (whether that

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { ActorType, ApprovalSource, ApprovalStatus, DecisionOrNone } from '../approval-decision';
+import { ActorType, ApprovalSource, ApprovalStatus, DecisionOrNone } from './approval-decision';
 
 /** One entry of the append-only approval log (written only by ApprovalLogWriter). */
 @Entity('approval_log')

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { ComputerOnly } from '../../common/auth/access.decorators';
+import { ComputerAuth } from '../../common/auth/access.decorators';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { ComputerPrincipal, CurrentComputer } from '../computers/computer-principal';
+import { ComputerPrincipal, CurrentComputer } from '../../common/auth/computer-principal';
 import { ContentDeliveryService } from './content-delivery.service';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -16,7 +16,7 @@ export class ContentFilesController {
 
   /** A stored file of the computer's current offer, whole or one byte range; HEAD answers the headers. */
   @Get(':sha256')
-  @ComputerOnly()
+  @ComputerAuth('bearer')
   @ApiParam({ name: 'sha256', description: '64 lowercase hex digits' })
   @ApiHeader({ name: 'range', required: false, description: 'one range, e.g. bytes=1000-' })
   @ApiOkResponse({ description: 'the file; ETag is its quoted sha256' })

@@ -1,4 +1,4 @@
-import { ApprovalLogEntryDto } from '../dto/set-approval.dto';
+import { ApprovalLogEntryDto } from './dto/approval-log-entry.dto';
 import { ApprovalLogRecord } from './approval-log-entry';
 
 export const toLogEntryDto = (r: ApprovalLogRecord): ApprovalLogEntryDto => ({

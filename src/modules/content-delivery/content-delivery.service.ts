@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { CheckInService } from '../check-in/check-in.service';
-import { ByteRange, parseByteRange } from './byte-range';
-import { CONTENT_STORAGE, ContentStorage } from './storage/content-storage';
+import { OfferEngine } from '../offers/offer-engine.service';
+import { ByteRange, parseByteRange } from '../content/byte-range';
+import { CONTENT_STORAGE, ContentStorage } from '../content/storage/content-storage';
 
 export type Delivery =
   | { kind: 'unsatisfiable'; size: number }
@@ -16,12 +16,12 @@ export type Delivery =
 @Injectable()
 export class ContentDeliveryService {
   constructor(
-    private readonly checkIns: CheckInService,
+    private readonly offers: OfferEngine,
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
   ) {}
 
   async deliver(computerId: string, sha256: string, rangeHeader: string | undefined): Promise<Delivery> {
-    const [offered, size] = await Promise.all([this.checkIns.offersFile(computerId, sha256), this.storage.size(sha256)]);
+    const [offered, size] = await Promise.all([this.offers.offersFile(computerId, sha256), this.storage.size(sha256)]);
     if (!offered || size === null) throw new NotFoundError('file', sha256);
     const range = parseByteRange(rangeHeader, size);
     if (range === 'unsatisfiable') return { kind: 'unsatisfiable', size };

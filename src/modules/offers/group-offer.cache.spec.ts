@@ -1,7 +1,7 @@
 import { ContentMode } from '../content/content-mode';
 import { ContentService } from '../content/content.service';
 import { SettingsService } from '../settings/settings.service';
-import { ApprovedUpdate, CheckInRepository } from './check-in.repository';
+import { ApprovedUpdate, OffersRepository } from './offers.repository';
 import { GroupOfferCache } from './group-offer.cache';
 
 const contentIn = (mode: ContentMode) => ({ mode: async () => mode }) as unknown as ContentService;
@@ -19,7 +19,7 @@ describe(GroupOfferCache.name, () => {
         await gate;
         return [{ updateId: groupPath.join('/') }] as unknown as ApprovedUpdate[];
       },
-    } as unknown as CheckInRepository;
+    } as unknown as OffersRepository;
     const settings = { checkInIntervalSeconds: async () => 1800 } as unknown as SettingsService;
     const hold = () => (gate = new Promise<void>((resolve) => (release = resolve)));
     return { cache: new GroupOfferCache(checkIns, settings, contentIn(mode)), queries, storedOnly, hold, release: () => release() };
@@ -60,7 +60,7 @@ describe(GroupOfferCache.name, () => {
         if (fail) throw new Error('database away');
         return [];
       },
-    } as unknown as CheckInRepository;
+    } as unknown as OffersRepository;
     const cache = new GroupOfferCache(checkIns, { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService, contentIn('none'));
     await expect(cache.get('v', ['root'])).rejects.toThrow('database away');
     fail = false;
@@ -75,7 +75,7 @@ describe(GroupOfferCache.name, () => {
     ] as unknown as ApprovedUpdate[];
     const load = (mode: ContentMode) =>
       new GroupOfferCache(
-        { findApprovedUpdates: async () => approved } as unknown as CheckInRepository,
+        { findApprovedUpdates: async () => approved } as unknown as OffersRepository,
         { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService,
         contentIn(mode),
       ).get('v', ['root']);

@@ -1,4 +1,4 @@
-/** The vocabulary of approvals (DESIGN.md §1), shared by the API, the rules, the sync listener and the log. */
+/** The vocabulary of approvals (docs/design.md §1), shared by the API, the rules, the sync listener and the log. */
 
 /** Decisions stored as approvals; `none` ("not approved") is the absence of an approval. */
 export const DECISIONS = ['install', 'uninstall', 'decline'] as const;

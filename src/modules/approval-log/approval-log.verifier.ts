@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { entryHash, GENESIS_HASH } from '../approvals/approval-log/approval-log-entry';
-import { ApprovalLogRepository } from '../approvals/approval-log/approval-log.repository';
+import { entryHash, GENESIS_HASH } from './approval-log-entry';
+import { ApprovalLogRepository } from './approval-log.repository';
 
 /** Entries read per query: memory stays bounded however long the log is. */
 const VERIFY_BATCH = 2000;

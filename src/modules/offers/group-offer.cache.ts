@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ContentMode, contentFileUrl, isStoringMode } from '../content/content-mode';
 import { ContentService } from '../content/content.service';
 import { SettingsService } from '../settings/settings.service';
-import { ApprovedUpdate, CheckInRepository } from './check-in.repository';
+import { ApprovedUpdate, OffersRepository } from './offers.repository';
 
 /** The part of an offer every computer of a group path shares, for one set of versions. */
 export interface GroupOffer {
@@ -32,11 +32,12 @@ export class GroupOfferCache {
   private readonly entries = new Map<string, Promise<GroupOffer>>();
 
   constructor(
-    private readonly checkIns: CheckInRepository,
+    private readonly offers: OffersRepository,
     private readonly settings: SettingsService,
     private readonly content: ContentService,
   ) {}
 
+  /** `sharedKey`: the group path's version (OfferEngine's group tag), so a change makes a new entry. */
   get(sharedKey: string, groupPath: string[]): Promise<GroupOffer> {
     const cached = this.entries.get(sharedKey);
     if (cached) {
@@ -47,7 +48,7 @@ export class GroupOfferCache {
     }
     const loading = this.content.mode().then(async (contentMode) => {
       const [approved, checkInSeconds] = await Promise.all([
-        this.checkIns.findApprovedUpdates(groupPath, isStoringMode(contentMode)),
+        this.offers.findApprovedUpdates(groupPath, isStoringMode(contentMode)),
         this.settings.checkInIntervalSeconds(),
       ]);
       return { approved, checkInSeconds, contentMode, offeredVia: offeredVia(approved, contentMode) };

@@ -1,5 +1,5 @@
-import { Principal } from '../../../common/auth/role';
-import { ActorType } from '../approval-decision';
+import { Principal } from '../../common/auth/role';
+import { ActorType } from './approval-decision';
 
 /** Who made a change, as the approval log records it. */
 export interface LogActor {
