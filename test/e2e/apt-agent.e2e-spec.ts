@@ -101,6 +101,18 @@ describe('patchgate-agent on an apt machine', () => {
     expect(await app.db.query('SELECT 1 FROM dpkg_installed_packages WHERE computer_id = $1', [pc.computerId])).toEqual([]);
   });
 
+  it('/apt/ asks for HTTP Basic: no or wrong credentials 401 with a challenge, a machine of no synced release 404', async () => {
+    const url = `${app.http.baseUrl}/apt/debian/dists/bookworm/InRelease`;
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const { token } = stateDir.readRegistration();
+    const basic = (login: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` });
+    expect((await fetch(url, { headers: basic(computerId, 'pgc_wrong') })).status).toBe(401);
+    expect((await fetch(url, { headers: basic(computerId, token) })).status).toBe(404);
+    expect((await fetch(`${app.http.baseUrl}/apt/debian/dists/../../etc/passwd`, { headers: basic(computerId, token) })).status).toBe(404);
+  });
+
   it('apt-setup --remove restores the archive entries and stops the inventory reports', () => {
     const removed = runAptRemove(stateDir, apt.root);
     expect(removed.restored).toEqual(['etc/apt/sources.list.d/debian.sources']);
