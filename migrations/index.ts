@@ -11,7 +11,9 @@ import { CreateInstallStates1763780400000 } from './1763780400000-CreateInstallS
 import { CreateAuditEvents1763780500000 } from './1763780500000-CreateAuditEvents';
 import { CreateContent1763790000000 } from './1763790000000-CreateContent';
 import { CreateMaintenance1763792000000 } from './1763792000000-CreateMaintenance';
-import { ContentFileShaAsText1763793000000 } from './1763793000000-ContentFileShaAsText';
+import { ContentFileShaAsText1763792900000 } from './1763792900000-ContentFileShaAsText';
+import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
+import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
 import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPublications';
 import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgInventories';
@@ -31,7 +33,9 @@ export const ALL_MIGRATIONS = [
   CreateAuditEvents1763780500000,
   CreateContent1763790000000,
   CreateMaintenance1763792000000,
-  ContentFileShaAsText1763793000000,
+  ContentFileShaAsText1763792900000,
+  UpstreamKindsAsPlugins1763793000000,
+  CreateAptCatalog1763793100000,
   AptRepositorySigningKey1763796160000,
   CreateAptPublications1763796161000,
   CreateDpkgInventories1763796162000,

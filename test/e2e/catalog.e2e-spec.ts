@@ -81,6 +81,7 @@ describe('catalog read API', () => {
         releasedAt: new Date(sample.releasedAt).toISOString(),
         state: expiredIds.has(sample.updateId) ? 'expired' : 'active',
         declined: false,
+        baseline: false,
       });
     });
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { QueryRunner } from 'typeorm';
-import { ContentFileShaAsText1763793000000 } from '../../migrations/1763793000000-ContentFileShaAsText';
+import { ContentFileShaAsText1763792900000 } from '../../migrations/1763792900000-ContentFileShaAsText';
 import { createTestEnvironment } from '../support/test-app';
 
 /** content_files as CreateContent made it before its sha256 became text in place. */
@@ -31,17 +31,17 @@ describe('migration ContentFileShaAsText', () => {
     await db.query(`INSERT INTO content_files VALUES ($1, 10, 'https://example.test/f', 'u:1', 'stored')`, [sha]);
     expect(await shaType()).toBe('character');
 
-    await new ContentFileShaAsText1763793000000().up(runner());
+    await new ContentFileShaAsText1763792900000().up(runner());
     expect(await shaType()).toBe('text');
     expect((await db.query('SELECT sha256, size::int AS size FROM content_files WHERE sha256 = $1::text', [sha])).rows).toEqual([{ sha256: sha, size: 10 }]);
 
-    await new ContentFileShaAsText1763793000000().up(runner());
+    await new ContentFileShaAsText1763792900000().up(runner());
     expect(await shaType()).toBe('text');
   });
 
   it('leaves a text sha256 (databases made by the current CreateContent) as it is', async () => {
     await db.query(OLD_CONTENT_FILES.replace('sha256 char(64)', 'sha256 text'));
-    await new ContentFileShaAsText1763793000000().up(runner());
+    await new ContentFileShaAsText1763792900000().up(runner());
     expect(await shaType()).toBe('text');
   });
 });

@@ -14,6 +14,7 @@ export interface UpdateFilter {
   approved?: boolean;
   declined?: boolean;
   state?: UpdateState;
+  baseline?: boolean;
 }
 
 /** Sort key of the catalog list: newest first, ties by id. */
@@ -52,6 +53,7 @@ export class CatalogRepository {
       });
     }
     if (filter.declined !== undefined) query.andWhere(filter.declined ? 'u.declined_at IS NOT NULL' : 'u.declined_at IS NULL');
+    if (filter.baseline !== undefined) query.andWhere(filter.baseline ? 'u.baseline' : 'NOT u.baseline');
     if (filter.approved !== undefined) {
       query.andWhere(`${filter.approved ? '' : 'NOT '}EXISTS (${APPROVED_FOR_INSTALL_SQL})`);
     }

@@ -23,6 +23,7 @@ export const toUpdateSummary = (u: UpdateEntity): UpdateSummaryDto => ({
   releasedAt: u.releasedAt.toISOString(),
   state: u.state,
   declined: u.declinedAt !== null,
+  baseline: u.baseline,
 });
 
 /** The approval-log entry of a global decline: no group, it applies to all of them. */

@@ -14,8 +14,8 @@ import { LocalDiskStorage } from './storage/local-disk.storage';
  * The content store's state and rules, without HTTP or queue consumers: imported by the API (its
  * content routes and file downloads, see src/api.module.ts), by the worker (ContentWorkerModule),
  * and by the domains whose changes decide what is needed (approvals, rules, sync) and what is
- * offered (check-in). The API registers the HTTP-only
- * ContentDeliveryService (asks OFFERED_FILES, bound in src/wiring/offered-files.module.ts) and ContentMetrics.
+ * offered (the offer engine). File downloads for computers are src/modules/content-delivery/; the API
+ * registers the HTTP-only ContentMetrics.
  */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.Content })],

@@ -31,11 +31,13 @@ export interface ContentTotals {
 /**
  * The files of current revisions that a mode needs: in `all`, every active update's; otherwise
  * those of updates some group approves for install. `$1`: update ids to limit to, or null.
+ * Baseline packages of APT releases are not updates (docs/debian.md): their files are fetched on
+ * first request, never in bulk (a Debian release is tens of thousands of packages).
  */
 const NEEDED_FILES = (mode: string) => `
   SELECT f->>'sha256' AS sha256, (f->>'size')::bigint AS size, f->>'url' AS url, u.update_id || ':' || u.current_revision AS source
     FROM updates u CROSS JOIN jsonb_array_elements(u.files) f
-   WHERE u.state = 'active' AND u.declined_at IS NULL AND ($1::uuid[] IS NULL OR u.update_id = ANY($1::uuid[]))
+   WHERE u.state = 'active' AND u.declined_at IS NULL AND NOT u.baseline AND ($1::uuid[] IS NULL OR u.update_id = ANY($1::uuid[]))
      AND (${mode} = 'all' OR EXISTS (SELECT 1 FROM approvals a WHERE a.update_id = u.update_id AND a.decision = 'install' AND a.status = 'active'))`;
 
 @Injectable()

@@ -58,7 +58,7 @@ export class OffersRepository {
               u.files, u.applicability, u.supersedes::text[] AS supersedes, u.prerequisites::text[] AS prerequisites,
               e.decision AS action, e.deadline, e.optional
          FROM effective e
-         JOIN updates u ON u.update_id = e.update_id AND u.state = 'active' AND u.declined_at IS NULL
+         JOIN updates u ON u.update_id = e.update_id AND u.state = 'active' AND u.declined_at IS NULL AND NOT u.baseline
         WHERE (e.decision = 'install' AND e.status = 'active'
                AND (NOT $2 OR NOT EXISTS (
                  SELECT 1 FROM jsonb_array_elements(u.files) f
@@ -75,7 +75,7 @@ export class OffersRepository {
       `SELECT update_id AS "updateId", current_revision AS revision, title, kb, classification, severity, reboot, files,
               applicability, supersedes::text[] AS supersedes, prerequisites::text[] AS prerequisites
          FROM updates
-        WHERE update_id = ANY($1::uuid[]) AND state = 'active' AND declined_at IS NULL`,
+        WHERE update_id = ANY($1::uuid[]) AND state = 'active' AND declined_at IS NULL AND NOT baseline`,
       [updateIds],
     );
   }

@@ -67,7 +67,8 @@ export class ApprovalRulesRepository {
    */
   async findApprovableUpdateIds(limit: number, afterId: string | null, updateIds?: string[]): Promise<string[]> {
     const params: unknown[] = [limit];
-    const where = [`u.state = 'active'`, 'u.declined_at IS NULL', 'NOT u.requires_eula'];
+    // Baseline packages of APT releases are not updates: no rule approves them.
+    const where = [`u.state = 'active'`, 'u.declined_at IS NULL', 'NOT u.requires_eula', 'NOT u.baseline'];
     if (afterId) where.push(`u.update_id > $${params.push(afterId)}::uuid`);
     if (updateIds) where.push(`u.update_id = ANY($${params.push(updateIds)}::uuid[])`);
     const rows: { update_id: string }[] = await this.rules.query(
@@ -94,7 +95,7 @@ export class ApprovalRulesRepository {
   async lockApprovableUpdates(manager: EntityManager, updateIds: string[]): Promise<string[]> {
     const rows: { update_id: string }[] = await manager.query(
       `SELECT update_id FROM updates
-        WHERE update_id = ANY($1::uuid[]) AND state = 'active' AND declined_at IS NULL AND NOT requires_eula
+        WHERE update_id = ANY($1::uuid[]) AND state = 'active' AND declined_at IS NULL AND NOT requires_eula AND NOT baseline
         ORDER BY update_id FOR SHARE SKIP LOCKED`,
       [updateIds],
     );
@@ -117,7 +118,7 @@ export class ApprovalRulesRepository {
          FROM updates u
          JOIN computer_groups g ON g.id = ANY($2::uuid[])
         WHERE u.update_id = ANY($3::uuid[])
-          AND u.state = 'active' AND u.declined_at IS NULL AND NOT u.requires_eula
+          AND u.state = 'active' AND u.declined_at IS NULL AND NOT u.requires_eula AND NOT u.baseline
           AND (cardinality($4::text[]) = 0 OR u.classification = ANY($4::text[]))
           AND (cardinality($5::text[]) = 0 OR EXISTS (
                 SELECT 1 FROM unnest(u.products) AS p(path), unnest($5::text[]) AS r(path)

@@ -31,6 +31,10 @@ export class ListUpdatesQueryDto extends PageQueryDto {
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   declined?: boolean;
 
+  @ApiPropertyOptional({ description: 'baseline packages of APT releases (true) or updates (false); omitted: both (docs/debian.md)' })
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  baseline?: boolean;
+
   @ApiPropertyOptional({ enum: UPDATE_STATES })
   @IsOptional() @IsIn(UPDATE_STATES)
   state?: UpdateState;

@@ -20,6 +20,8 @@ export class UpdateSummaryDto {
   @ApiProperty() releasedAt: string;
   @ApiProperty({ enum: UPDATE_STATES }) state: UpdateState;
   @ApiProperty() declined: boolean;
+  @ApiProperty({ description: 'a baseline package of an APT release (docs/debian.md): installable by every computer, not an update to approve' })
+  baseline: boolean;
 }
 
 export class RelatedUpdateDto {

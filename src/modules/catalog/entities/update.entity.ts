@@ -64,6 +64,10 @@ export class UpdateEntity {
   @Column('timestamptz', { nullable: true })
   declinedAt: Date | null;
 
+  /** A baseline package of an APT release (docs/debian.md): not an update, never offered by the check-in. */
+  @Column('boolean', { default: false })
+  baseline: boolean;
+
   @Column('varchar', { length: 100, nullable: true })
   declinedBy: string | null;
 

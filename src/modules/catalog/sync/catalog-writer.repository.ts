@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { revisionKey, StoredRevision, UpdateSnapshot } from './batch-plan';
-import { NormalizedFeedItem } from './feed-item.validator';
+import { contentHash, FeedPageLocation, normalizeFeedItem, NormalizedFeedItem } from './feed-item.validator';
+import { UpdateRevisionData } from '../update-revision';
 
 /** An update's state before the run that is syncing it (`null`: it was not in the catalog). */
 export type StateBeforeRun = Pick<UpdateSnapshot, 'currentRevision' | 'expired'> | null;
@@ -74,6 +75,29 @@ export class CatalogWriterRepository {
       }
     }
     return state;
+  }
+
+  /**
+   * The active updates under `productRoots` (a product equal to a root or below it) that are not in
+   * `listed`: each as its current revision with `state: expired`, ready for the page's plan.
+   */
+  async loadUnlistedActive(manager: EntityManager, productRoots: string[], listed: ReadonlySet<string>): Promise<NormalizedFeedItem[]> {
+    if (!productRoots.length) return [];
+    const rows: { document: UpdateRevisionData }[] = await manager.query(
+      `SELECT r.document FROM updates u
+         JOIN update_revisions r ON r.update_id = u.update_id AND r.revision = u.current_revision
+        WHERE u.state = 'active'
+          AND EXISTS (SELECT 1 FROM unnest(u.products) p, unnest($1::text[]) root WHERE p = root OR left(p, length(root) + 1) = root || '/')
+          AND NOT (u.update_id = ANY($2::uuid[]))
+        ORDER BY u.update_id`,
+      [productRoots, [...listed]],
+    );
+    // jsonb keeps keys in its own order: normalize again for the canonical JSON (file URLs are absolute already).
+    const location = new FeedPageLocation('http://localhost/');
+    return rows.map(({ document }) => {
+      const item = normalizeFeedItem({ ...document, state: 'expired' }, location);
+      return { item, contentHash: contentHash(item) };
+    });
   }
 
   /** Inserts new updates and rewrites those whose current revision changed, from that revision. */

@@ -16,6 +16,23 @@ export interface FetchedPage {
   /** Where the page was read from after redirects: relative references resolve against it. */
   url: string;
   body: Buffer;
+  /** A conditional request was answered 304: `body` is empty. */
+  notModified?: boolean;
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+export interface FetchRequest {
+  token?: string | null;
+  signal?: AbortSignal;
+  /** Overrides the fetcher's `maxBytes` for this request (e.g. the size a signed index declares). */
+  maxBytes?: number;
+  /** Names the limit in the error of a body over it. */
+  limitName?: string;
+  accept?: string;
+  /** Conditional GET: a 304 answer is returned as `notModified`. */
+  ifNoneMatch?: string | null;
+  ifModifiedSince?: string | null;
 }
 
 /** The upstream could not deliver a page. The message names the URL and says why. */
@@ -77,16 +94,16 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class PageFetcher {
   constructor(private readonly options: PageFetcherOptions) {}
 
-  async fetch(url: string, request: { token?: string | null; signal?: AbortSignal } = {}): Promise<FetchedPage> {
+  async fetch(url: string, request: FetchRequest = {}): Promise<FetchedPage> {
     const target = new URL(url);
-    if (target.protocol === 'file:') return this.readFile(target);
+    if (target.protocol === 'file:') return this.readFile(target, request);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new UpstreamError(`${url}: unsupported scheme ${target.protocol}`, false);
     }
     let delay = this.options.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.fetchOnce(target, request.token ?? null, request.signal);
+        return await this.fetchOnce(target, request);
       } catch (error) {
         if (!(error instanceof UpstreamError) || !error.transient || attempt >= this.options.attempts) {
           if (error instanceof UpstreamError && error.transient && attempt > 1) {
@@ -100,15 +117,24 @@ export class PageFetcher {
     }
   }
 
-  private async fetchOnce(url: URL, token: string | null, outer?: AbortSignal): Promise<FetchedPage> {
+  private async fetchOnce(url: URL, request: FetchRequest): Promise<FetchedPage> {
+    const outer = request.signal;
     if (outer?.aborted) throw new FetchAbortedError();
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     const signal = outer ? AbortSignal.any([outer, timeout.signal]) : timeout.signal;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
+    const headers: Record<string, string> = { accept: request.accept ?? 'application/json' };
+    if (request.token) headers.authorization = `Bearer ${request.token}`;
+    if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
+    if (request.ifModifiedSince) headers['if-modified-since'] = request.ifModifiedSince;
+    const maxBytes = request.maxBytes ?? this.options.maxBytes;
     try {
       const response = await fetch(url, { headers, signal, redirect: 'follow' });
+      const validators = { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
+      if (response.status === 304 && (request.ifNoneMatch || request.ifModifiedSince)) {
+        await response.body?.cancel().catch(() => undefined);
+        return { url: response.url || url.href, body: Buffer.alloc(0), notModified: true, ...validators };
+      }
       if (response.status !== 200) {
         const detail = await readErrorDetail(response);
         const transient = response.status >= 500 || response.status === 429;
@@ -119,12 +145,12 @@ export class PageFetcher {
         );
       }
       const declared = Number(response.headers.get('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared > this.options.maxBytes) {
+      if (Number.isFinite(declared) && declared > maxBytes) {
         await response.body?.cancel().catch(() => undefined);
-        throw this.tooLarge(url.href);
+        throw this.tooLarge(url.href, maxBytes, request.limitName);
       }
-      const body = await this.readCapped(response.body, url.href);
-      return { url: response.url || url.href, body };
+      const body = await this.readCapped(response.body, url.href, maxBytes, request.limitName, Number.isFinite(declared) ? declared : null);
+      return { url: response.url || url.href, body, ...validators };
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
       if (outer?.aborted) throw new FetchAbortedError();
@@ -136,25 +162,31 @@ export class PageFetcher {
     }
   }
 
-  private async readCapped(stream: ReadableStream<Uint8Array> | null, url: string): Promise<Buffer> {
+  private async readCapped(stream: ReadableStream<Uint8Array> | null, url: string, maxBytes: number, limitName?: string, declared: number | null = null): Promise<Buffer> {
     if (!stream) return Buffer.alloc(0);
     const reader = stream.getReader();
+    // A declared length (already checked against the cap) is filled in place: a large index is held once, not twice.
+    const target = declared !== null && declared > 1024 * 1024 ? Buffer.allocUnsafe(declared) : null;
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      total += value.byteLength;
-      if (total > this.options.maxBytes) {
+      if (total + value.byteLength > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw this.tooLarge(url);
+        throw this.tooLarge(url, maxBytes, limitName);
       }
-      chunks.push(value);
+      if (target && total + value.byteLength <= target.length) target.set(value, total);
+      else chunks.push(value);
+      total += value.byteLength;
     }
+    if (target && chunks.length === 0) return total === target.length ? target : target.subarray(0, total);
+    if (target) return Buffer.concat([target.subarray(0, total - chunks.reduce((n, c) => n + c.byteLength, 0)), ...chunks], total);
     return Buffer.concat(chunks, total);
   }
 
-  private async readFile(url: URL): Promise<FetchedPage> {
+  private async readFile(url: URL, request: FetchRequest): Promise<FetchedPage> {
+    const maxBytes = request.maxBytes ?? this.options.maxBytes;
     let handle;
     try {
       handle = await open(fileURLToPath(url), 'r');
@@ -163,15 +195,15 @@ export class PageFetcher {
     }
     try {
       const { size } = await handle.stat();
-      if (size > this.options.maxBytes) throw this.tooLarge(url.href);
+      if (size > maxBytes) throw this.tooLarge(url.href, maxBytes, request.limitName);
       // Read at most one byte past the cap, in case the file grew after the stat.
-      const buffer = Buffer.alloc(Math.min(size, this.options.maxBytes) + 1);
+      const buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
       let filled = 0;
       for (;;) {
         const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
         if (bytesRead === 0) break;
         filled += bytesRead;
-        if (filled > this.options.maxBytes) throw this.tooLarge(url.href);
+        if (filled > maxBytes) throw this.tooLarge(url.href, maxBytes, request.limitName);
         if (filled === buffer.length) break;
       }
       return { url: url.href, body: buffer.subarray(0, filled) };
@@ -183,8 +215,8 @@ export class PageFetcher {
     }
   }
 
-  private tooLarge(url: string): UpstreamError {
-    return new UpstreamError(`${url}: page is larger than the limit of ${this.options.maxBytes} bytes (PATCHGATE_SYNC_MAX_PAGE_BYTES)`, false);
+  private tooLarge(url: string, maxBytes: number, limitName = 'PATCHGATE_SYNC_MAX_PAGE_BYTES'): UpstreamError {
+    return new UpstreamError(`${url}: page is larger than the limit of ${maxBytes} bytes (${limitName})`, false);
   }
 }
 

@@ -44,6 +44,7 @@ export class SampleFeedSetup {
       upstreamKind: 'feed',
       upstreamUrl: url,
       upstreamToken: null,
+      upstreamSettings: null,
       schedule: null,
       products: [],
       classifications: [],

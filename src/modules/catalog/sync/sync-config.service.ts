@@ -6,6 +6,7 @@ import { PutSyncConfigDto, SyncConfigDto } from './dto/sync-config.dto';
 import { SyncConfigEntity } from './entities/sync-config.entity';
 import { SyncConfigRepository } from './sync-config.repository';
 import { SYNC_SCHEDULE_TIME_ZONE, SyncQueue } from './sync-queue';
+import { UpstreamKindRegistry } from './upstreams/upstream-kinds';
 
 /** The upstream and the schedule. The schedule lives twice: here, and as the BullMQ job scheduler. */
 @Injectable()
@@ -13,21 +14,31 @@ export class SyncConfigService {
   constructor(
     private readonly configs: SyncConfigRepository,
     private readonly queue: SyncQueue,
+    private readonly kinds: UpstreamKindRegistry,
   ) {}
 
   async get(): Promise<SyncConfigDto> {
-    return toDto(await this.configs.find());
+    return this.toDto(await this.configs.find());
   }
 
   async put(dto: PutSyncConfigDto, principal: Principal): Promise<SyncConfigDto> {
     const stored = await this.configs.find();
-    const { kind, url } = dto.upstream;
+    const { kind } = dto.upstream;
+    // The DTO let through only registered kinds.
+    const handler = this.kinds.get(kind);
+    const accepted = await handler.acceptConfig(dto.upstream);
+    if ('errors' in accepted) {
+      throw new DomainError('validation_failed', HttpStatus.BAD_REQUEST, 'The request is not valid', {
+        errors: accepted.errors.map((e) => ({ field: `upstream.${e.field}`, message: e.message })),
+      });
+    }
+    const { url, settings } = accepted;
     const sameUpstream = stored?.upstreamKind === kind && stored.upstreamUrl === url;
     // Omitted: keep the stored token for the same upstream (admins cannot read it back to resend it).
-    const token = dto.upstream.token === undefined ? (sameUpstream ? stored.upstreamToken : null) : dto.upstream.token;
-    if (kind === 'patchgate' && !token) {
+    const token = handler.token === 'none' ? null : accepted.token === undefined ? (sameUpstream ? stored.upstreamToken : null) : accepted.token;
+    if (handler.token === 'required' && !token) {
       throw new DomainError('validation_failed', HttpStatus.BAD_REQUEST, 'The request is not valid', {
-        errors: [{ field: 'upstream.token', message: 'a patchgate upstream needs the downstream token it issued' }],
+        errors: [{ field: 'upstream.token', message: `a ${kind} upstream needs a token (for patchgate: the downstream token it issued)` }],
       });
     }
     const schedule = dto.schedule?.trim() || null;
@@ -35,22 +46,30 @@ export class SyncConfigService {
       upstreamKind: kind,
       upstreamUrl: url,
       upstreamToken: token,
+      upstreamSettings: settings,
       schedule,
       products: [...new Set(dto.products ?? [])],
       classifications: [...new Set(dto.classifications ?? [])],
       updatedBy: principal.name,
     });
     await this.queue.applySchedule(schedule);
-    return toDto(saved);
+    return this.toDto(saved);
+  }
+
+  private toDto(config: SyncConfigEntity | null): SyncConfigDto {
+    return toDto(config, (c) => {
+      const upstream = { kind: c.upstreamKind, url: c.upstreamUrl, token: null, settings: c.upstreamSettings };
+      return { kind: c.upstreamKind, ...this.kinds.get(c.upstreamKind).viewConfig(upstream), url: c.upstreamUrl, hasToken: c.upstreamToken !== null };
+    });
   }
 }
 
-function toDto(config: SyncConfigEntity | null): SyncConfigDto {
+function toDto(config: SyncConfigEntity | null, viewUpstream: (config: SyncConfigEntity) => SyncConfigDto['upstream']): SyncConfigDto {
   if (!config) {
     return { upstream: null, schedule: null, nextRunAt: null, products: [], classifications: [], updatedAt: null, updatedBy: null };
   }
   return {
-    upstream: { kind: config.upstreamKind, url: config.upstreamUrl, hasToken: config.upstreamToken !== null },
+    upstream: viewUpstream(config),
     schedule: config.schedule,
     nextRunAt: config.schedule ? CronExpressionParser.parse(config.schedule, { tz: SYNC_SCHEDULE_TIME_ZONE }).next().toDate().toISOString() : null,
     products: config.products,

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../../../infra/config/app-config';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
 import { CatalogChange, CatalogChangeListener } from '../catalog-change.listener';
 import { revisionKey, UpdateSnapshot } from './batch-plan';
@@ -14,6 +13,9 @@ import { NormalizedFeedItem } from './feed-item.validator';
 import { SyncConfigRepository } from './sync-config.repository';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunProgress, SyncRunsRepository } from './sync-runs.repository';
+import { PageFetcher } from './page-fetcher';
+import { FeedUpstream } from './upstreams/feed/feed-upstream';
+import { UpstreamKindRegistry } from './upstreams/upstream-kinds';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
 const B = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -108,10 +110,11 @@ describe(SyncRunner.name, () => {
       },
     } as unknown as DataSource;
     const rules = { add: async (name: string, data: unknown, opts: { jobId: string }) => world.events.push(`enqueue ${name} ${JSON.stringify(data)} ${opts.jobId}`) };
-    const config = { sync: { httpTimeoutMs: 1000, httpAttempts: 1, retryDelayMs: 0, maxPageBytes: 1024 * 1024 } } as AppConfig;
+    const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024 * 1024 });
+    const kinds = new UpstreamKindRegistry([new FeedUpstream(fetcher)]);
     const configs = { find: async () => null } as unknown as SyncConfigRepository;
     const offerVersions = { bumpCatalog: async () => void world.events.push('bump catalog version') } as unknown as OfferVersionsService;
-    const runner = new SyncRunner(runs, configs, writer, dataSource, rules as unknown as Queue, offerVersions, config, listenersOf(world));
+    const runner = new SyncRunner(runs, configs, writer, dataSource, rules as unknown as Queue, offerVersions, kinds, listenersOf(world));
     return { world, runner, transactionManager };
   }
 

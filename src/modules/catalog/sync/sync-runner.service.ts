@@ -2,19 +2,19 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../../../infra/config/app-config';
 import { JobName, QueueName } from '../../../infra/queue/queue-names';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
 import { CATALOG_CHANGE_LISTENERS, CatalogChangeListener } from '../catalog-change.listener';
 import { BatchPlan, ItemError, outcomeOf, planBatch, UpdateOutcome } from './batch-plan';
 import { CatalogWriterRepository, StateBeforeRun } from './catalog-writer.repository';
 import { SyncRunEntity } from './entities/sync-run.entity';
-import { MalformedPageError, NormalizedFeedItem, readFeedItem } from './feed-item.validator';
-import { FetchAbortedError, PageFetcher, UpstreamError } from './page-fetcher';
+import { FeedItemResult, MalformedPageError, NormalizedFeedItem } from './feed-item.validator';
+import { FetchAbortedError, UpstreamError } from './page-fetcher';
 import { SyncConfigRepository } from './sync-config.repository';
 import type { EvaluateRulesJob } from '../../approvals/rules/approval-rules.processor';
 import { SyncRunProgress, SyncRunsRepository } from './sync-runs.repository';
-import { createUpstreamReader, Upstream, UpstreamPage } from './upstream-reader';
+import { Upstream, UpstreamPage, UpstreamRefusedError } from './upstreams/upstream-kind';
+import { UpstreamKindRegistry } from './upstreams/upstream-kinds';
 
 /** Item errors kept on a run; beyond this only `itemErrorCount` grows. */
 export const ITEM_ERRORS_KEPT = 1000;
@@ -43,7 +43,6 @@ class RunTakenOverError extends Error {}
 @Injectable()
 export class SyncRunner {
   private readonly logger = new Logger(SyncRunner.name);
-  private readonly fetcher: PageFetcher;
 
   constructor(
     private readonly runs: SyncRunsRepository,
@@ -52,16 +51,9 @@ export class SyncRunner {
     private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Rules) private readonly rulesQueue: Queue,
     private readonly offerVersions: OfferVersionsService,
-    config: AppConfig,
+    private readonly kinds: UpstreamKindRegistry,
     @Optional() @Inject(CATALOG_CHANGE_LISTENERS) private readonly listeners: CatalogChangeListener[] = [],
-  ) {
-    this.fetcher = new PageFetcher({
-      timeoutMs: config.sync.httpTimeoutMs,
-      attempts: config.sync.httpAttempts,
-      retryDelayMs: config.sync.retryDelayMs,
-      maxBytes: config.sync.maxPageBytes,
-    });
-  }
+  ) {}
 
   /**
    * Runs, or resumes, the run until it is over, or until `signal` aborts ('interrupted': the run
@@ -71,9 +63,10 @@ export class SyncRunner {
   async run(syncRunId: string, signal: AbortSignal): Promise<SyncRunResult> {
     let run = await this.runs.findById(syncRunId);
     if (!run || (run.status !== 'queued' && run.status !== 'running')) return 'not-runnable';
-    const reader = createUpstreamReader(await this.upstreamOf(run), this.fetcher);
+    const handler = this.kinds.get(run.upstreamKind);
+    const reader = handler.createReader(await this.upstreamOf(run));
     if (run.status === 'queued') {
-      const cursorBefore = run.upstreamKind === 'patchgate' ? await this.runs.findLastCursor(run.upstreamKind, run.upstreamUrl, run.id) : null;
+      const cursorBefore = handler.resumesFromCursor ? await this.runs.findLastCursor(run.upstreamKind, run.upstreamUrl, run.id) : null;
       await this.runs.markRunning(run.id, cursorBefore, reader.firstPage(cursorBefore));
       run = await this.runs.findById(syncRunId);
       if (!run || run.status !== 'running') return 'not-runnable';
@@ -116,7 +109,7 @@ export class SyncRunner {
         this.logger.warn(`sync run ${run.id}: another process committed page ${totals.pagesProcessed + 1}; leaving the run to it`);
         return 'not-runnable';
       }
-      if (error instanceof MalformedPageError || error instanceof UpstreamError) {
+      if (error instanceof MalformedPageError || error instanceof UpstreamError || error instanceof UpstreamRefusedError) {
         await this.fail(run, totals, describeFailure(error, pageUrl), pageUrl !== null && reader.rejectedCursor(error, pageUrl));
         return 'finished';
       }
@@ -157,6 +150,11 @@ export class SyncRunner {
     pageUrl: string,
     counted: Map<string, StateBeforeRun> | null,
   ): Promise<void> {
+    if (page.listing) {
+      // Expire what the upstream no longer lists, with its last page (docs/architecture.md, sync flow).
+      const unlisted = await this.writer.loadUnlistedActive(this.dataSource.manager, page.listing.productRoots, page.listing.updateIds);
+      for (const item of unlisted) page.valid.push(item);
+    }
     // Read before any write: the sync is the catalog's only writer, and one run at a time.
     const stored = await this.writer.loadPageState(
       this.dataSource.manager,
@@ -172,7 +170,12 @@ export class SyncRunner {
 
     const changesCatalog =
       plan.currentRevisions.length + plan.expiredUpdates.length + plan.newRevisions.length + plan.expiredRevisions.length > 0;
-    if (!changesCatalog) {
+    if (!changesCatalog && page.commit) {
+      await this.dataSource.transaction(async (manager) => {
+        await page.commit!(manager);
+        await record(manager);
+      });
+    } else if (!changesCatalog) {
       // Nothing to write but the run's record: one statement, a transaction of its own.
       await record(this.dataSource.manager);
     } else {
@@ -186,6 +189,7 @@ export class SyncRunner {
         if (plan.changes.length) {
           for (const listener of this.listeners) await listener.onCatalogChanges?.(manager, plan.changes, { syncRunId: run.id });
         }
+        await page.commit?.(manager);
         await record(manager);
       });
       // After the commit: check-ins then recompute offers from the new catalog (and whatever the
@@ -205,11 +209,11 @@ export class SyncRunner {
     totals.cursorAfter = progress.cursorAfter;
   }
 
-  /** The upstream the run was queued for; its token only while the configuration still names it. */
+  /** The upstream the run was queued for; its token and settings only while the configuration still names it. */
   private async upstreamOf(run: SyncRunEntity): Promise<Upstream> {
     const config = await this.configs.find();
     const same = config?.upstreamKind === run.upstreamKind && config.upstreamUrl === run.upstreamUrl;
-    return { kind: run.upstreamKind, url: run.upstreamUrl, token: same ? config.upstreamToken : null };
+    return { kind: run.upstreamKind, url: run.upstreamUrl, token: same ? config.upstreamToken : null, settings: same ? config.upstreamSettings : null };
   }
 
   /** Rules look at what a run brought in (new updates, new revisions), once per run. */
@@ -231,13 +235,12 @@ function checkItems(page: UpstreamPage, filter: (item: NormalizedFeedItem) => bo
   const valid: NormalizedFeedItem[] = [];
   const itemErrors: ItemError[] = [];
   let filtered = 0;
-  for (const raw of page.items) {
-    const result = readFeedItem(raw, page.location);
+  for (const result of page.items as FeedItemResult[]) {
     if (!result.ok) itemErrors.push({ updateId: result.updateId, reason: result.reason });
     else if (!filter(result)) filtered++;
     else valid.push(result);
   }
-  return { location: page.location, next: page.next, cursor: page.cursor, itemCount: page.items.length, valid, itemErrors, filtered };
+  return { ...page, itemCount: page.items.length, valid, itemErrors, filtered };
 }
 
 /**
@@ -275,6 +278,7 @@ function progressAfter(
     appendItemErrors: errors.slice(0, Math.max(0, ITEM_ERRORS_KEPT - totals.itemErrorCount)),
     cursorAfter: page.cursor ?? totals.cursorAfter,
     nextPage: page.next,
+    upstreamLog: page.log,
   };
   return { progress, firstSeen };
 }
@@ -299,8 +303,8 @@ function productAndClassificationFilter(run: SyncRunEntity): (item: NormalizedFe
     (products.length === 0 || item.products.some((path) => products.some((wanted) => path === wanted || path.startsWith(`${wanted}/`))));
 }
 
-function describeFailure(error: MalformedPageError | UpstreamError, pageUrl: string | null): string {
-  // Upstream errors already name the URL they were fetching.
-  if (error instanceof UpstreamError) return error.message;
+function describeFailure(error: MalformedPageError | UpstreamError | UpstreamRefusedError, pageUrl: string | null): string {
+  // Upstream errors already name the URL they were fetching; refusals name what they refused.
+  if (error instanceof UpstreamError || error instanceof UpstreamRefusedError) return error.message;
   return `page ${pageUrl ?? '(unknown)'} is malformed: ${error.message}`;
 }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Classification } from '../update-revision';
 import { SyncItemError, SyncRunEntity, SyncRunStatus, SyncTrigger } from './entities/sync-run.entity';
-import { UpstreamKind } from './upstream-reader';
+import { UpstreamKind } from './upstreams/upstream-kind';
 
 export interface NewSyncRun {
   trigger: SyncTrigger;
@@ -28,6 +28,8 @@ export interface SyncRunProgress {
   appendItemErrors: SyncItemError[];
   cursorAfter: string | null;
   nextPage: string | null;
+  /** What the upstream's kind reports it fetched (replaces the stored one when given). */
+  upstreamLog?: Record<string, unknown>;
 }
 
 @Injectable()
@@ -55,7 +57,7 @@ export class SyncRunsRepository {
 
   /** The run with its stored item errors. */
   findByIdWithItemErrors(id: string): Promise<SyncRunEntity | null> {
-    return this.runs.createQueryBuilder('r').addSelect('r.itemErrors').where('r.id = :id', { id }).getOne();
+    return this.runs.createQueryBuilder('r').addSelect('r.itemErrors').addSelect('r.upstreamLog').where('r.id = :id', { id }).getOne();
   }
 
   findActive(): Promise<SyncRunEntity | null> {
@@ -132,7 +134,7 @@ export class SyncRunsRepository {
           new_updates = $3, revised_updates = $4, expired_updates = $5, unchanged_updates = $6,
           items_processed = $7, items_filtered = $8, pages_processed = $9, item_error_count = $10,
           item_errors = CASE WHEN $11::jsonb IS NULL THEN item_errors ELSE item_errors || $11::jsonb END,
-          cursor_after = $12, next_page = $13
+          cursor_after = $12, next_page = $13, upstream_log = COALESCE($17::jsonb, upstream_log)
         WHERE id = $1 AND status = 'running' AND pages_processed = $2`,
       [
         id,
@@ -151,6 +153,7 @@ export class SyncRunsRepository {
         firstSeen.map((f) => f.updateId),
         firstSeen.map((f) => f.before?.currentRevision ?? null),
         firstSeen.map((f) => (f.before ? f.before.expired : null)),
+        progress.upstreamLog ? JSON.stringify(progress.upstreamLog) : null,
       ],
     )) as [unknown, number];
     return affected === 1;

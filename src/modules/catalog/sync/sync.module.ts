@@ -13,6 +13,7 @@ import { SyncRecoveryService } from './sync-recovery.service';
 import { SyncRunLauncher } from './sync-run-launcher.service';
 import { SyncRunner } from './sync-runner.service';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { upstreamKindProviders } from './upstreams/upstream-kinds';
 import { SyncService } from './sync.service';
 
 /**
@@ -34,6 +35,7 @@ import { SyncService } from './sync.service';
     SampleFeedSetup,
     CatalogWriterRepository,
     SyncRunner,
+    ...upstreamKindProviders(),
   ],
   exports: [SyncService, SyncConfigService, SampleFeedSetup, SyncRunsRepository, SyncConfigRepository, SyncQueue, SyncRunLauncher, SyncRunner],
 })

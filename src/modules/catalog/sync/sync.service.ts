@@ -30,7 +30,7 @@ export const toSyncRunSummary = (run: SyncRunEntity): SyncRunSummaryDto => ({
   progress: { pagesProcessed: run.pagesProcessed, itemsProcessed: run.itemsProcessed, itemsFiltered: run.itemsFiltered },
 });
 
-export const toSyncRun = (run: SyncRunEntity): SyncRunDto => ({ ...toSyncRunSummary(run), itemErrors: run.itemErrors });
+export const toSyncRun = (run: SyncRunEntity): SyncRunDto => ({ ...toSyncRunSummary(run), itemErrors: run.itemErrors, upstreamLog: run.upstreamLog ?? null });
 
 /** The sync log and manual runs. */
 @Injectable()

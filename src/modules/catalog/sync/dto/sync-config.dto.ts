@@ -1,14 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
-  MinLength,
   registerDecorator,
   ValidateNested,
   ValidationArguments,
@@ -17,26 +17,8 @@ import { CronExpressionParser } from 'cron-parser';
 import { CLASSIFICATIONS, Classification } from '../../update-revision';
 import { PRODUCT_PATTERN } from '../feed-item.validator';
 import { SYNC_SCHEDULE_TIME_ZONE } from '../sync-queue';
-import { UpstreamKind } from '../upstream-reader';
-
-export const UPSTREAM_KINDS: UpstreamKind[] = ['feed', 'patchgate'];
-
-const SCHEMES: Record<UpstreamKind, string[]> = { feed: ['http:', 'https:', 'file:'], patchgate: ['http:', 'https:'] };
-
-/** Why `url` cannot be the upstream of `kind`, or null. */
-export function upstreamUrlProblem(kind: UpstreamKind, url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'url must be an absolute URL';
-  }
-  const schemes = SCHEMES[kind] ?? [];
-  if (!schemes.includes(parsed.protocol)) return `url of a ${kind} upstream must be ${schemes.map((s) => `${s}//`).join(', ')}`;
-  if (parsed.username || parsed.password) return 'url must not carry credentials; give the token instead';
-  if (parsed.protocol === 'file:' && parsed.host) return 'url must be a local file:/// URL';
-  return null;
-}
+import { UpstreamKind } from '../upstreams/upstream-kind';
+import { UPSTREAM_KINDS } from '../upstreams/upstream-kinds';
 
 /** A cron expression the scheduler accepts: five fields (minute precision), or a macro such as @daily. */
 export function cronProblem(expression: string): string | null {
@@ -52,21 +34,6 @@ export function cronProblem(expression: string): string | null {
   }
 }
 
-function IsUpstreamUrl() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isUpstreamUrl',
-      target: object.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) =>
-          typeof value === 'string' && upstreamUrlProblem((args.object as UpstreamConfigDto).kind, value) === null,
-        defaultMessage: (args: ValidationArguments) =>
-          typeof args.value === 'string' ? (upstreamUrlProblem((args.object as UpstreamConfigDto).kind, args.value) ?? 'url is invalid') : 'url must be a string',
-      },
-    });
-}
-
 export function IsCronExpression() {
   return (object: object, propertyName: string) =>
     registerDecorator({
@@ -80,34 +47,30 @@ export function IsCronExpression() {
     });
 }
 
-export class UpstreamConfigDto {
-  @ApiProperty({ enum: UPSTREAM_KINDS, description: '`feed`: a static JSON feed; `patchgate`: another Patchgate server' })
-  @IsIn(UPSTREAM_KINDS)
+/**
+ * `upstream` of a kind no registration knows: only its `kind` is checked (and refused). A known
+ * kind's `upstream` is read as that kind's DTO (the `kind` property decides, see UPSTREAM_KINDS),
+ * so each kind accepts its own fields and refuses every other.
+ */
+export class UnknownUpstreamConfigDto {
+  @ApiProperty({ enum: UPSTREAM_KINDS.map((k) => k.kind) })
+  @IsIn(UPSTREAM_KINDS.map((k) => k.kind), { message: `kind must be one of: ${UPSTREAM_KINDS.map((k) => k.kind).join(', ')}` })
   kind: UpstreamKind;
-
-  @ApiProperty({
-    description:
-      'feed: URL of the first page (http://, https:// or file:///); patchgate: the upstream server\'s `/upstream/v1/catalog` URL (http:// or https://)',
-    example: 'https://hq.example.com/upstream/v1/catalog',
-  })
-  @IsString() @MaxLength(2048) @IsUpstreamUrl()
-  url: string;
-
-  @ApiPropertyOptional({
-    nullable: true,
-    writeOnly: true,
-    description:
-      'Bearer token sent to the upstream (a `patchgate` upstream requires its downstream token). Omit to keep the stored token ' +
-      'while kind and url stay the same; null removes it. Never returned.',
-  })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024)
-  token?: string | null;
 }
 
+@ApiExtraModels(...UPSTREAM_KINDS.map((k) => k.configDto))
 export class PutSyncConfigDto {
-  @ApiProperty({ type: UpstreamConfigDto })
-  @ValidateNested() @Type(() => UpstreamConfigDto)
-  upstream: UpstreamConfigDto;
+  @ApiProperty({
+    oneOf: UPSTREAM_KINDS.map((k) => ({ $ref: getSchemaPath(k.configDto) })),
+    discriminator: { propertyName: 'kind' },
+    description: 'the upstream; `kind` decides which fields are allowed',
+  })
+  @IsObject() @ValidateNested()
+  @Type(() => UnknownUpstreamConfigDto, {
+    keepDiscriminatorProperty: true,
+    discriminator: { property: 'kind', subTypes: UPSTREAM_KINDS.map((k) => ({ name: k.kind, value: k.configDto })) },
+  })
+  upstream: UnknownUpstreamConfigDto;
 
   @ApiPropertyOptional({
     nullable: true,
@@ -132,9 +95,11 @@ export class PutSyncConfigDto {
 }
 
 export class UpstreamConfigViewDto {
-  @ApiProperty({ enum: UPSTREAM_KINDS }) kind: UpstreamKind;
-  @ApiProperty() url: string;
+  @ApiProperty({ enum: UPSTREAM_KINDS.map((k) => k.kind) }) kind: UpstreamKind;
+  @ApiProperty({ description: "the upstream's URL (for kinds with several, the first)" }) url: string;
   @ApiProperty({ description: 'a token is stored (it is never returned)' }) hasToken: boolean;
+  /** Kind-specific fields (e.g. `apt`: sources, architectures, keys). */
+  [field: string]: unknown;
 }
 
 export class SyncConfigDto {

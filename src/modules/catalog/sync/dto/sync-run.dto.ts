@@ -3,8 +3,8 @@ import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../../common/pagination/page';
 import { CLASSIFICATIONS, Classification } from '../../update-revision';
 import { SYNC_RUN_STATUSES, SYNC_TRIGGERS, SyncRunStatus, SyncTrigger } from '../entities/sync-run.entity';
-import { UpstreamKind } from '../upstream-reader';
-import { UPSTREAM_KINDS } from './sync-config.dto';
+import { UpstreamKind } from '../upstreams/upstream-kind';
+import { UPSTREAM_KINDS } from '../upstreams/upstream-kinds';
 
 export class ListSyncRunsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SYNC_RUN_STATUSES })
@@ -18,7 +18,7 @@ export class StartedSyncRunDto {
 }
 
 export class SyncRunUpstreamDto {
-  @ApiProperty({ enum: UPSTREAM_KINDS }) kind: UpstreamKind;
+  @ApiProperty({ enum: UPSTREAM_KINDS.map((k) => k.kind) }) kind: UpstreamKind;
   @ApiProperty() url: string;
 }
 
@@ -64,4 +64,11 @@ export class SyncRunSummaryDto {
 
 export class SyncRunDto extends SyncRunSummaryDto {
   @ApiProperty({ type: [SyncItemErrorDto], description: 'invalid items, skipped (the first 1000)' }) itemErrors: SyncItemErrorDto[];
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: "what the upstream's kind fetched; `apt`: per suite, whether its Release was not modified, unchanged or fetched, and the indexes read",
+  })
+  upstreamLog: Record<string, unknown> | null;
 }

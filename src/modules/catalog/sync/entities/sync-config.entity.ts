@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Classification } from '../../update-revision';
-import { UpstreamKind } from '../upstream-reader';
+import { UpstreamKind } from '../upstreams/upstream-kind';
 
 /** The server's one upstream and schedule (a single row, id 1). */
 @Entity('sync_config')
@@ -8,7 +8,7 @@ export class SyncConfigEntity {
   @PrimaryColumn('smallint')
   id: number;
 
-  @Column('varchar', { length: 10 })
+  @Column('varchar', { length: 40 })
   upstreamKind: UpstreamKind;
 
   @Column('text')
@@ -20,6 +20,10 @@ export class SyncConfigEntity {
    */
   @Column('text', { nullable: true })
   upstreamToken: string | null;
+
+  /** What the upstream's kind keeps of its configuration beyond url and token (e.g. `apt`: sources, keyring). */
+  @Column('jsonb', { nullable: true })
+  upstreamSettings: unknown;
 
   /** Cron expression (UTC); null: manual syncs only. */
   @Column('varchar', { length: 120, nullable: true })

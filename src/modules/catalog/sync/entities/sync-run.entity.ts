@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Classification } from '../../update-revision';
-import { UpstreamKind } from '../upstream-reader';
+import { UpstreamKind } from '../upstreams/upstream-kind';
 
 export const SYNC_TRIGGERS = ['manual', 'scheduled'] as const;
 export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
@@ -33,7 +33,7 @@ export class SyncRunEntity {
   @Column('varchar', { length: 100, nullable: true })
   requestedBy: string | null;
 
-  @Column('varchar', { length: 10 })
+  @Column('varchar', { length: 40 })
   upstreamKind: UpstreamKind;
 
   @Column('text')
@@ -96,4 +96,8 @@ export class SyncRunEntity {
 
   @Column('text', { nullable: true })
   error: string | null;
+
+  /** What the upstream's kind fetched (e.g. per suite for `apt`). Loaded only when asked for. */
+  @Column('jsonb', { nullable: true, select: false })
+  upstreamLog: Record<string, unknown> | null;
 }

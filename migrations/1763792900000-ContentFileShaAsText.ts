@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * comparisons keep the offer's stored-files filter from using the primary key's index as a text
  * comparison. Converts those, and does nothing where the column is text already.
  */
-export class ContentFileShaAsText1763793000000 implements MigrationInterface {
-  name = 'ContentFileShaAsText1763793000000';
+export class ContentFileShaAsText1763792900000 implements MigrationInterface {
+  name = 'ContentFileShaAsText1763792900000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
