@@ -1,4 +1,4 @@
-import { compareDebianVersions } from './debian-version';
+import { compareDebianVersions } from '../catalog/sync/upstreams/apt/dpkg-version';
 
 /** A binary package an APT update ships (one per architecture it is built for, or `all`). */
 export interface UpdateBinary {
