@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readDpkgInventory } from '../../src/agent/apt/dpkg-inventory';
 import { approve } from '../factories/approvals.factory';
 import { createEnrollmentKey, registrationBody } from '../factories/computers.factory';
 import { createGroup } from '../factories/groups.factory';
@@ -197,7 +198,14 @@ describe('APT repositories per computer', () => {
     const inventory = (hello: string) => ({ inventory: { packages: [{ name: 'hello', version: hello, arch: 'amd64' }, { name: 'libfoo1', version: '1.0-1', arch: 'amd64' }] } });
     expect((await app.http.post('/client/v1/checkin', inventory('2.10-3'), { token: pilot.token })).status).toBe(200);
     expect(await report()).toMatchObject({ needed: 1, installed: 0 });
-    expect((await app.http.post('/client/v1/checkin', inventory('2.10-3+deb12u1'), { token: pilot.token })).status).toBe(200);
+
+    // Installed for real into the machine's throwaway root with dpkg; the agent's reader reports dpkg's own state.
+    const deb = join(pilot.apt.archivesDir(), 'hello_2.10-3+deb12u1_amd64.deb');
+    execFileSync('dpkg', [`--root=${pilot.apt.root}`, '--log=/dev/null', '-i', deb], { stdio: 'ignore' });
+    expect(readFileSync(join(pilot.apt.root, 'usr/share/doc/hello/README'), 'utf8')).toContain('2.10-3+deb12u1');
+    const dpkgState = readDpkgInventory(pilot.apt.root)!;
+    expect(dpkgState.packages).toEqual([{ name: 'hello', version: '2.10-3+deb12u1', arch: 'amd64' }]);
+    expect((await app.http.post('/client/v1/checkin', { inventory: { packages: dpkgState.packages } }, { token: pilot.token })).status).toBe(200);
     expect(await report()).toMatchObject({ needed: 0, installed: 1 });
   });
 
@@ -214,6 +222,13 @@ describe('APT repositories per computer', () => {
     const together = await app.http.get(`/api/v1/apt/dependencies?updateId=${bar}&groupId=${pilotGroup}`, { token: admin });
     expect(together.body).toMatchObject({ installable: true, unmet: [] });
     expect((await app.http.get(`/api/v1/apt/dependencies?updateId=${bar}&groupId=not-a-uuid`, { token: admin })).status).toBe(400);
+  });
+
+  it('a group move changes what the computer sees at its next apt-get update', async () => {
+    expect(await office.apt.candidate('hello')).toBe('2.10-3');
+    expect((await app.http.put(`/api/v1/computers/${office.computerId}/group`, { groupId: pilotGroup }, { token: admin })).status).toBe(200);
+    expect((await office.apt.update()).code).toBe(0);
+    expect(await office.apt.candidate('hello')).toBe('2.10-3+deb12u1');
   });
 
   it('GET /client/v1/apt/sources gives the .sources this computer should use', async () => {
