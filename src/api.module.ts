@@ -53,7 +53,7 @@ import { StatusModule } from './modules/status/status.module';
 import { StatusService } from './modules/status/status.service';
 import { UsersController } from './modules/users/users.controller';
 import { UsersModule } from './modules/users/users.module';
-import { AptApprovedUpdatesModule } from './wiring/apt-approved-updates.module';
+import { AptBindingsModule } from './wiring/apt-bindings.module';
 import { CatalogChangeListenersModule } from './wiring/catalog-change-listeners.module';
 
 /**
@@ -90,7 +90,7 @@ export class ApiModule {
         ContentDeliveryModule,
         MaintenanceModule,
         AptRepositoryModule,
-        AptApprovedUpdatesModule,
+        AptBindingsModule,
       ],
       // In the order the routes were registered before controllers moved here (it is the OpenAPI order).
       controllers: [

@@ -213,12 +213,13 @@ describe('APT repositories per computer', () => {
     const titles = (await app.http.get('/api/v1/updates?limit=500', { token: admin })).body.items as { updateId: string; title: string }[];
     const bar = titles.find((u) => u.title.startsWith('bar 1.1-1'))!.updateId;
     const baz = titles.find((u) => u.title.startsWith('baz 1.1-1'))!.updateId;
-    await approve(app, admin, { updateId: bar, groupId: pilotGroup, decision: 'install' });
+    const approval = await approve(app, admin, { updateId: bar, groupId: pilotGroup, decision: 'install' });
+    expect((approval as { aptDependencies?: unknown }).aptDependencies).toMatchObject({ installable: false, packages: ['bar=1.1-1'] });
     const lonely = await app.http.get(`/api/v1/apt/dependencies?updateId=${bar}&groupId=${pilotGroup}`, { token: admin });
     expect(lonely.status).toBe(200);
     expect(lonely.body).toMatchObject({ installable: false, packages: ['bar=1.1-1'] });
     expect(lonely.body.unmet.join('\n')).toMatch(/bar : Depends: libbaz1 \(>= 1\.1-1\)/);
-    await approve(app, admin, { updateId: baz, groupId: pilotGroup, decision: 'install' });
+    expect((await approve(app, admin, { updateId: baz, groupId: pilotGroup, decision: 'install' })).aptDependencies).toEqual({ installable: true, unmet: [], packages: ['libbaz1=1.1-1'] });
     const together = await app.http.get(`/api/v1/apt/dependencies?updateId=${bar}&groupId=${pilotGroup}`, { token: admin });
     expect(together.body).toMatchObject({ installable: true, unmet: [] });
     expect((await app.http.get(`/api/v1/apt/dependencies?updateId=${bar}&groupId=not-a-uuid`, { token: admin })).status).toBe(400);

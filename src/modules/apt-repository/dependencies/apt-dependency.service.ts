@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../common/errors/domain-error';
+import { ApprovalAdvice, ApprovalAdvisor } from '../../approvals/approval-advisor';
 import { AptCatalogViewRepository } from '../apt-catalog-view.repository';
 import { aptSuiteContent, OfferAptViewResolver } from '../serving/offer-apt-view.resolver';
 import { checkInstallable, DependencyCheck } from './apt-dependency-check';
@@ -19,12 +20,18 @@ export interface AptDependencyReport extends DependencyCheck {
  * Null for an update that is not an APT update.
  */
 @Injectable()
-export class AptDependencyService {
+export class AptDependencyService implements ApprovalAdvisor {
   constructor(
     private readonly dataSource: DataSource,
     private readonly catalog: AptCatalogViewRepository,
     private readonly views: OfferAptViewResolver,
   ) {}
+
+  /** For an install approval's answer: the check, or null for an update that is not an APT update. */
+  async advise(updateId: string, groupId: string): Promise<ApprovalAdvice | null> {
+    const report = await this.check(updateId, groupId);
+    return report && { installable: report.installable, unmet: report.unmet, packages: report.packages };
+  }
 
   async check(updateId: string, groupId: string): Promise<AptDependencyReport | null> {
     const releaseKey = await this.catalog.releaseOfUpdate(updateId);
