@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AptPublicationsRepository, StoredPublication } from '../../src/modules/apt-repository/apt-publications.repository';
 import { AptPublisherService } from '../../src/modules/apt-repository/apt-publisher.service';
@@ -13,18 +12,19 @@ import { APT_RENEWAL_SCHEDULER_ID } from '../../src/modules/apt-repository/apt-r
 import { AptClient } from '../support/apt-client';
 import { eventually } from '../support/eventually';
 import { openQueue } from '../support/sync';
-import { buildDeb, BuiltDeb } from '../support/deb-packages';
+import { AptArchive, BuiltPackage } from '../support/apt-archive';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const poolPath = (deb: BuiltDeb) => `pool/${deb.sha256}/${deb.path.slice(deb.path.lastIndexOf('/') + 1)}`;
+const sha256Of = (deb: BuiltPackage) => createHash('sha256').update(deb.bytes!).digest('hex');
+const poolPath = (deb: BuiltPackage) => `pool/${sha256Of(deb)}/${deb.filename.slice(deb.filename.lastIndexOf('/') + 1)}`;
 
-const suiteContent = (suite: string, debs: BuiltDeb[]): SuiteContent => ({
+const suiteContent = (suite: string, debs: BuiltPackage[]): SuiteContent => ({
   suite,
   codename: suite,
   origin: 'Patchgate',
   label: 'Patchgate debian bookworm',
   architectures: ['amd64'],
-  components: new Map([['main', debs.map((d) => ({ package: d.package, version: d.version, architecture: d.architecture, stanza: republishStanza(d.stanza, poolPath(d)) }))]]),
+  components: new Map([['main', debs.map((d) => ({ package: d.spec.package, version: d.spec.version, architecture: d.spec.architecture, stanza: republishStanza(d.stanza, poolPath(d)) }))]]),
 });
 
 /**
@@ -36,10 +36,10 @@ describe('APT publications read by the real apt', () => {
   let app: TestApp;
   let publisher: AptPublisherService;
   let publications: AptPublicationsRepository;
-  let dir: string;
   let server: Server;
   let baseUrl: string;
-  let debs: Record<string, BuiltDeb>;
+  let archive: AptArchive;
+  let debs: Record<string, BuiltPackage>;
   const served = new Map<string, StoredPublication>();
   const requests: string[] = [];
 
@@ -47,11 +47,11 @@ describe('APT publications read by the real apt', () => {
     app = await startTestApp({ withWorker: true });
     publisher = app.app.get(AptPublisherService);
     publications = app.app.get(AptPublicationsRepository);
-    dir = mkdtempSync(join(tmpdir(), 'pg-apt-pub-'));
+    archive = await AptArchive.create();
     debs = {
-      hello10: buildDeb(dir, { package: 'hello', version: '1.0-1' }),
-      hello11: buildDeb(dir, { package: 'hello', version: '1.1-1', extra: 'Phased-Update-Percentage: 10\n' }),
-      base: buildDeb(dir, { package: 'base-files', version: '12.4', architecture: 'all' }),
+      hello10: archive.buildDeb({ package: 'hello', version: '1.0-1', architecture: 'amd64' }),
+      hello11: archive.buildDeb({ package: 'hello', version: '1.1-1', architecture: 'amd64', fields: { 'Phased-Update-Percentage': '10' } }),
+      base: archive.buildDeb({ package: 'base-files', version: '12.4', architecture: 'all' }),
     };
     server = createServer((req, res) => void serve(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,7 +61,7 @@ describe('APT publications read by the real apt', () => {
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    archive.close();
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,7 +106,7 @@ describe('APT publications read by the real apt', () => {
       const download = await apt.downloadOnly('hello');
       expect(download.code).toBe(0);
       const fetched = readFileSync(join(apt.archivesDir(), 'hello_1.1-1_amd64.deb'));
-      expect(createHash('sha256').update(fetched).digest('hex')).toBe(debs.hello11.sha256);
+      expect(createHash('sha256').update(fetched).digest('hex')).toBe(sha256Of(debs.hello11));
     } finally {
       apt.close();
     }
