@@ -15,6 +15,9 @@ import { ContentFileShaAsText1763792900000 } from './1763792900000-ContentFileSh
 import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
 import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 import { UserAndTokenManagement1763795180000 } from './1763795180000-UserAndTokenManagement';
+import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
+import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPublications';
+import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgInventories';
 import { CreateComplianceCounters1763800000000 } from './1763800000000-CreateComplianceCounters';
 import { CreateStatusDeadLetters1764990000000 } from './1764990000000-CreateStatusDeadLetters';
 
@@ -37,6 +40,9 @@ export const ALL_MIGRATIONS = [
   UpstreamKindsAsPlugins1763793000000,
   CreateAptCatalog1763793100000,
   UserAndTokenManagement1763795180000,
+  AptRepositorySigningKey1763796160000,
+  CreateAptPublications1763796161000,
+  CreateDpkgInventories1763796162000,
   CreateComplianceCounters1763800000000,
   CreateStatusDeadLetters1764990000000,
 ];

@@ -6,6 +6,10 @@ import { RateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { ApprovalsController } from './modules/approvals/approvals.controller';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { ApprovalRulesController } from './modules/approvals/rules/approval-rules.controller';
+import { AptDependenciesController } from './modules/apt-repository/apt-dependencies.controller';
+import { AptRepositoryModule } from './modules/apt-repository/apt-repository.module';
+import { AptRepositoryController } from './modules/apt-repository/serving/apt-repository.controller';
+import { AptSourcesController } from './modules/apt-repository/serving/apt-sources.controller';
 import { AuditController } from './modules/audit/audit.controller';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuditTrailInterceptor } from './modules/audit/events/audit-trail.interceptor';
@@ -49,6 +53,7 @@ import { StatusModule } from './modules/status/status.module';
 import { StatusService } from './modules/status/status.service';
 import { UsersController } from './modules/users/users.controller';
 import { UsersModule } from './modules/users/users.module';
+import { AptBindingsModule } from './wiring/apt-bindings.module';
 import { CatalogChangeListenersModule } from './wiring/catalog-change-listeners.module';
 
 /**
@@ -84,6 +89,8 @@ export class ApiModule {
         ContentModule,
         ContentDeliveryModule,
         MaintenanceModule,
+        AptRepositoryModule,
+        AptBindingsModule,
       ],
       // In the order the routes were registered before controllers moved here (it is the OpenAPI order).
       controllers: [
@@ -110,6 +117,9 @@ export class ApiModule {
         ContentController,
         ContentFilesController,
         MaintenanceController,
+        AptSourcesController,
+        AptDependenciesController,
+        AptRepositoryController,
       ],
       providers: [
         // Records every admin action in the audit trail.

@@ -4,6 +4,7 @@ import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/app-config';
 import { JobHandlerCheck } from './infra/queue/job-handler.check';
 import { ApprovalRulesWorkerModule } from './modules/approvals/rules/approval-rules-worker.module';
+import { AptRepositoryWorkerModule } from './modules/apt-repository/apt-repository-worker.module';
 import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
 import { SyncWorkerModule } from './modules/catalog/sync/sync-worker.module';
 import { ContentWorkerModule } from './modules/content/content-worker.module';
@@ -27,6 +28,7 @@ export class WorkerModule {
         StatusWorkerModule,
         ContentWorkerModule,
         MaintenanceWorkerModule,
+        AptRepositoryWorkerModule,
         DiscoveryModule,
       ],
       providers: [JobHandlerCheck],

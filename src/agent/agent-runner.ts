@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { AgentState, InstalledEntry, StateDir } from './agent-state';
 import { AGENT_VERSION } from './agent-version';
+import { readDpkgInventory, sendableInventory } from './apt/dpkg-inventory';
 import { discardDownload, DownloadError, downloadFile, ServerCredentials } from './downloader';
 import { runCommand } from './installer';
 import { decide, QuietHours } from './install-policy';
@@ -72,12 +73,17 @@ export class AgentRunner {
     // A 304 is unsigned: it may only extend the last signed answer until that answer expires.
     const ifNoneMatch = signedAnswerValid(state) ? state.lastEtag : null;
     if (state.lastEtag && !ifNoneMatch) this.log(`the last signed answer expired (${state.lastExpires ?? 'unknown'}): asking for a full answer`);
+    const dpkg = state.aptRoot ? readDpkgInventory(state.aptRoot) : null;
+    const sendable = dpkg && dpkg.digest !== state.inventoryDigest ? sendableInventory(dpkg) : null;
+    if (dpkg && dpkg.digest !== state.inventoryDigest && !sendable) this.recordError(state, 'inventory_too_large', `${dpkg.packages.length} packages do not fit in a check-in`);
+    const packages = sendable ? { packages: sendable } : {};
     let answer;
     try {
       answer = await client.checkIn(
-        { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION } },
+        { nonce, installed, inventory: { hostname: registration.hostname, os: registration.os, arch: registration.arch, agentVersion: AGENT_VERSION, ...packages } },
         this.mustReread(state) ? null : ifNoneMatch,
       );
+      if (dpkg && sendable) state.inventoryDigest = dpkg.digest;
     } catch (error) {
       this.recordError(state, 'checkin_failed', (error as Error).message);
       state.lastCheckInResult = 'error';
@@ -169,6 +175,27 @@ export class AgentRunner {
    */
   private mustReread(state: AgentState): boolean {
     return (state.deferred?.length ?? 0) > 0 || (this.options.includeOptional === true && (state.skippedOptional?.length ?? 0) > 0);
+  }
+
+  /**
+   * The apt hook's report (DPkg::Post-Invoke): a check-in that carries the dpkg inventory when it
+   * changed since the server last received it, and nothing else. The answer is not acted on and
+   * its ETag and seq are not kept, so the next `run` still gets (and acts on) the offer.
+   */
+  async reportInventory(): Promise<'sent' | 'unchanged'> {
+    const registration = this.stateDir.readRegistration();
+    const state = this.stateDir.readState();
+    const dpkg = state.aptRoot ? readDpkgInventory(state.aptRoot) : null;
+    if (!dpkg || dpkg.digest === state.inventoryDigest) return 'unchanged';
+    const packages = sendableInventory(dpkg);
+    if (!packages) throw new Error(`${dpkg.packages.length} installed packages do not fit in a check-in (256 KiB)`);
+    const client = new ServerClient(registration.server, registration.token);
+    const installed = Object.entries(state.installed).map(([updateId, entry]) => ({ updateId, revision: entry.revision }));
+    await client.checkIn({ nonce: randomBytes(18).toString('base64url'), installed, inventory: { packages } }, null);
+    state.inventoryDigest = dpkg.digest;
+    this.stateDir.writeState(state);
+    this.log(`inventory: ${dpkg.packages.length} installed package(s) reported`);
+    return 'sent';
   }
 
   /** Check-ins until stopped (or one, with `once`); answers the process exit code. */

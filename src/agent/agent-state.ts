@@ -70,6 +70,10 @@ export interface AgentState {
    */
   deferred?: string[];
   skippedOptional?: string[];
+  /** set by `apt-setup`: the root whose dpkg inventory the agent reports (docs/debian.md) */
+  aptRoot: string | null;
+  /** digest of the dpkg inventory the server last received; the list is sent again only when it changes */
+  inventoryDigest: string | null;
 }
 
 export interface FailedAttempt {
@@ -84,7 +88,7 @@ export const STATE_FILE = 'state.json';
 const KEEP_HISTORY = 20;
 
 export function emptyState(): AgentState {
-  return { lastSeq: 0, lastEtag: null, lastExpires: null, lastCheckInAt: null, lastCheckInResult: null, lastOfferSize: null, installed: {}, reportSeq: 0, lastErrors: [], lastActions: [], nextCheckInSeconds: null, pendingEvents: [], failures: {}, dryRuns: {} };
+  return { lastSeq: 0, lastEtag: null, lastExpires: null, lastCheckInAt: null, lastCheckInResult: null, lastOfferSize: null, installed: {}, reportSeq: 0, lastErrors: [], lastActions: [], nextCheckInSeconds: null, pendingEvents: [], failures: {}, dryRuns: {}, aptRoot: null, inventoryDigest: null };
 }
 
 /** The state dir: created 0700, its files written 0600 and replaced atomically (write, then rename). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { AgentRunner, EXIT } from './agent-runner';
+import { runAptRemove, runAptSetup } from './apt/apt-setup-command';
 import { NotRegisteredError, StateDir } from './agent-state';
 import { parseQuietHours, QuietHours } from './install-policy';
 import { machineFacts } from './machine-facts';
@@ -15,6 +16,8 @@ const USAGE = `patchgate-agent — reference agent for Patchgate (see docs/agent
   patchgate-agent run --state-dir DIR [--once] [--install-cmd 'CMD {file}'] [--uninstall-cmd 'CMD {updateId}']
                       [--include-optional] [--quiet-hours HH-HH]
   patchgate-agent status --state-dir DIR
+  patchgate-agent apt-setup --state-dir DIR [--root /] [--components main] [--remove]
+  patchgate-agent inventory --state-dir DIR   (run by the apt hook: reports the dpkg inventory if it changed)
   patchgate-agent simulate --server URL --enrollment-key KEY --computers N --duration S [--rate R]
                            [--state-file F] [--verify-sample 0..1] [--concurrency C] [--json]
 
@@ -112,6 +115,31 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { 'state-dir': { type: 'string' } } });
       const stateDir = new StateDir(required(values, 'state-dir'));
       console.log(describeAgent(stateDir.readRegistration(), stateDir.readState()));
+      return EXIT.ok;
+    }
+    case 'apt-setup': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { 'state-dir': { type: 'string' }, root: { type: 'string', default: '/' }, components: { type: 'string', default: 'main' }, remove: { type: 'boolean' } },
+      });
+      const stateDir = new StateDir(required(values, 'state-dir'));
+      if (values.remove) {
+        const removed = runAptRemove(stateDir, values.root);
+        console.log(`apt-setup removed: ${removed.removed.join(', ') || 'nothing'}; restored: ${removed.restored.join(', ') || 'nothing'}`);
+        return EXIT.ok;
+      }
+      const components = values.components.split(/[\s,]+/).filter(Boolean);
+      if (!components.every((c) => /^[a-z0-9-]{1,32}$/.test(c))) throw new UsageError('--components must be component names like main,contrib');
+      const result = await runAptSetup({ stateDir, root: values.root, components, agentCommand: [process.execPath, process.argv[1]] });
+      console.log(`apt now reads ${result.distro} ${result.codename} from Patchgate: ${result.written.join(', ')}`);
+      for (const entry of result.disabled) console.log(`turned off: ${entry}`);
+      return EXIT.ok;
+    }
+    case 'inventory': {
+      const { values } = parseArgs({ args: rest, options: { 'state-dir': { type: 'string' } } });
+      const stateDir = new StateDir(required(values, 'state-dir'));
+      const outcome = await new AgentRunner(stateDir).reportInventory();
+      console.log(outcome === 'sent' ? 'inventory reported' : 'inventory unchanged');
       return EXIT.ok;
     }
     case 'simulate': {

@@ -47,6 +47,14 @@ export class ServerClient {
     return { status: 200, etag, body, signature: res.headers.get(SIGNATURE_HEADER), keyId: res.headers.get(KEY_ID_HEADER) };
   }
 
+  /** The server's published keys (GET /client/v1/keys). */
+  async publishedKeys(): Promise<{ id: string; alg: string; publicKey: string }[]> {
+    const res = await fetch(`${this.base}/client/v1/keys`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const text = await res.text();
+    if (res.status !== 200) throw new ServerError(res.status, text, 'reading the server keys failed');
+    return (JSON.parse(text) as { keys: { id: string; alg: string; publicKey: string }[] }).keys;
+  }
+
   /** `rejected`: events the server did not accept (their update is not in its catalog); sending them again would not help. */
   async reportStatus(events: StatusEvent[]): Promise<StatusReportAnswer> {
     const report: StatusReport = { events };

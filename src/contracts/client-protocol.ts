@@ -56,12 +56,21 @@ export interface InstalledUpdate {
   revision: number;
 }
 
+/** One installed binary package as dpkg names it (apt machines: docs/debian.md). */
+export interface DpkgPackage {
+  name: string;
+  version: string;
+  arch: string;
+}
+
 /** What the agent says about its machine; a changed fact is recorded before the offer is made. */
 export interface Inventory {
   hostname?: string;
   os?: { family: string; version: string };
   arch?: string;
   agentVersion?: string;
+  /** apt machines: dpkg's installed binary packages, sent only when they changed */
+  packages?: DpkgPackage[];
 }
 
 /** POST /client/v1/checkin */

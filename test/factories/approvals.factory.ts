@@ -10,7 +10,7 @@ export interface ApprovalBody {
 }
 
 /** PUT /api/v1/approvals that must succeed: `await approve(app, token, { updateId, groupId, decision: 'install' })`. */
-export async function approve(app: TestApp, token: string, body: ApprovalBody): Promise<{ approval: unknown; logEntry: { seq: number } | null }> {
+export async function approve(app: TestApp, token: string, body: ApprovalBody): Promise<{ approval: unknown; logEntry: { seq: number } | null; aptDependencies?: unknown }> {
   const res = await app.http.put('/api/v1/approvals', body, { token });
   if (res.status !== 200) throw new Error(`PUT /api/v1/approvals ${JSON.stringify(body)}: ${res.status} ${res.text}`);
   return res.body;

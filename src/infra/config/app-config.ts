@@ -74,6 +74,8 @@ export class AppConfig {
   };
   /** How often BullMQ workers look for jobs whose worker died (their lock expired). */
   readonly queueStalledIntervalMs: number;
+  /** APT repositories (docs/debian.md): a Release file's Valid-Until is its Date plus this many days. */
+  readonly apt: { validDays: number };
 
   constructor(env: Environment, localMode: boolean) {
     const missing = (name: string) => new ConfigurationError([`${name} is required outside local mode`]);
@@ -131,6 +133,7 @@ export class AppConfig {
       apiTokenPerMinute: env.PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE ?? 1200,
     };
     this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;
+    this.apt = { validDays: env.PATCHGATE_APT_VALID_DAYS ?? 7 };
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

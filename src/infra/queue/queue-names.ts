@@ -5,6 +5,7 @@ export enum QueueName {
   StatusIngest = 'status-ingest',
   Maintenance = 'maintenance',
   Content = 'content',
+  Apt = 'apt',
 }
 
 /**
@@ -21,4 +22,5 @@ export enum JobName {
   DownloadContent = 'download-content',
   RunMaintenance = 'run-maintenance',
   ScheduledMaintenance = 'scheduled-maintenance',
+  RenewAptReleases = 'renew-apt-releases',
 }

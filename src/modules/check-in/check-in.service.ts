@@ -1,5 +1,6 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { SignedOffer } from '../../contracts/client-protocol';
+import { DpkgInventoryService } from '../dpkg-inventory/dpkg-inventory.service';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { ComputerReport, OfferEngine } from '../offers/offer-engine.service';
 import { SigningKeyService } from '../signing/signing-key.service';
@@ -24,11 +25,14 @@ export class CheckInService {
     private readonly versions: OfferVersionsService,
     private readonly signing: SigningKeyService,
     private readonly lastSeen: LastSeenRecorder,
+    private readonly dpkgInventory: DpkgInventoryService,
   ) {}
 
   /** `baseUrl`: where computers reach this server, for the URLs of stored files (storing content modes). */
   async checkIn(computerId: string, request: CheckInDto, ifNoneMatch: string | undefined, baseUrl: string): Promise<CheckInAnswer> {
     this.lastSeen.note(computerId);
+    // apt machines send their dpkg inventory only when it changed (docs/debian.md, "Reports").
+    if (request.inventory?.packages) await this.dpkgInventory.record(computerId, request.inventory.packages);
     const report: ComputerReport = { installed: request.installed, facts: request.inventory && factsOf(request.inventory) };
     const offer = await this.engine.offerFor(computerId, report);
     if (!offer) throw new UnauthorizedException({ code: 'computer_revoked', message: 'this computer is not registered' });

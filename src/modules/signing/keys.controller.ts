@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/auth/access.decorators';
-import { PublishedKey, SigningKeyService } from './signing-key.service';
+import { RepositorySigningKeyService } from './repository-signing-key.service';
+import { SigningKeyService } from './signing-key.service';
 
-class PublishedKeyDto implements PublishedKey {
+class PublishedKeyDto {
   @ApiProperty() id: string;
-  @ApiProperty({ enum: ['ed25519'] }) alg: 'ed25519';
-  @ApiProperty({ description: 'SPKI PEM' }) publicKey: string;
+  @ApiProperty({ enum: ['ed25519', 'openpgp'], description: 'ed25519 verifies check-in answers; openpgp verifies the APT repositories (Release files)' })
+  alg: 'ed25519' | 'openpgp';
+  @ApiProperty({ description: 'ed25519: SPKI PEM; openpgp: ASCII-armored public key' }) publicKey: string;
 }
 
 class PublishedKeysDto {
@@ -16,12 +18,20 @@ class PublishedKeysDto {
 @ApiTags('client')
 @Controller('client/v1/keys')
 export class KeysController {
-  constructor(private readonly signing: SigningKeyService) {}
+  constructor(
+    private readonly signing: SigningKeyService,
+    private readonly repositorySigning: RepositorySigningKeyService,
+  ) {}
 
-  /** The public keys that verify check-in answers (x-patchgate-signature, key id in x-patchgate-key-id). */
+  /**
+   * The public keys that verify check-in answers (alg ed25519: x-patchgate-signature, key id in
+   * x-patchgate-key-id), then those that verify the APT repositories (alg openpgp). The ed25519
+   * keys come first: agents pick by alg and key id.
+   */
   @Get()
   @Public()
   async list(): Promise<PublishedKeysDto> {
-    return { keys: await this.signing.publishedKeys() };
+    const [checkIn, repository] = await Promise.all([this.signing.publishedKeys(), this.repositorySigning.publishedKeys()]);
+    return { keys: [...checkIn, ...repository] };
   }
 }

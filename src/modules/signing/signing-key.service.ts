@@ -12,7 +12,7 @@ export interface PublishedKey {
 }
 
 /** Retired keys stay published this long, so agents can still verify answers signed just before a rotation. */
-const RETIRED_KEY_GRACE_MS = 7 * 24 * 3600 * 1000;
+export const RETIRED_KEY_GRACE_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * The server's Ed25519 identity: made on first start, kept in PostgreSQL so every API replica
@@ -29,12 +29,12 @@ export class SigningKeyService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const encryption = new KeyEncryption(this.config.jwtSecret);
-    const row = await this.keys.createActiveIfMissing(() => {
+    const row = await this.keys.createActiveIfMissing('ed25519', () => {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
       const id = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
       const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      return { id, alg: 'ed25519', publicKeyPem, privateKeyEncrypted: encryption.encrypt(privatePem) };
+      return { id, publicKeyPem, privateKeyEncrypted: encryption.encrypt(privatePem) };
     });
     this.activeKey = {
       id: row.id,
@@ -49,7 +49,7 @@ export class SigningKeyService implements OnModuleInit {
   }
 
   async publishedKeys(): Promise<PublishedKey[]> {
-    const rows = await this.keys.findPublished(new Date(Date.now() - RETIRED_KEY_GRACE_MS));
+    const rows = await this.keys.findPublished('ed25519', new Date(Date.now() - RETIRED_KEY_GRACE_MS));
     return rows.map((row) => ({ id: row.id, alg: 'ed25519', publicKey: row.publicKeyPem }));
   }
 

@@ -91,9 +91,20 @@ export class ApprovalDto {
   offerState: OfferState;
 }
 
+export class AptDependenciesAdviceDto {
+  @ApiProperty({ description: "true when apt could install the update's packages from the baseline plus the group's approved updates" }) installable: boolean;
+  @ApiProperty({ type: [String], description: "apt's lines about what is missing" }) unmet: string[];
+  @ApiProperty({ type: [String], description: 'what apt was asked to install (`name=version`)' }) packages: string[];
+}
+
 export class ApprovalChangeDto {
   @ApiProperty({ type: ApprovalDto, nullable: true, description: 'null after `none`' }) approval: ApprovalDto | null;
   @ApiProperty({ type: ApprovalLogEntryDto, nullable: true, description: 'null when the request changed nothing' }) logEntry: ApprovalLogEntryDto | null;
+  @ApiPropertyOptional({
+    type: AptDependenciesAdviceDto,
+    description: 'PUT of an install of an APT update: what apt says the group still needs (docs/debian.md, "Dependencies")',
+  })
+  aptDependencies?: AptDependenciesAdviceDto;
 }
 
 export class BulkApprovalsResultDto {
