@@ -9,6 +9,7 @@ import { createEnrollmentKey, registrationBody } from '../factories/computers.fa
 import { createGroup } from '../factories/groups.factory';
 import { AptArchive, AptArchiveServer, BuiltPackage } from '../support/apt-archive';
 import { AptClient } from '../support/apt-client';
+import { eventually } from '../support/eventually';
 import { runSync } from '../support/sync';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -137,6 +138,30 @@ describe('APT repositories per computer', () => {
     // a second computer's download is served locally
     await office.apt.downloadOnly('hello');
     expect(securityServer.requests.slice(before).filter((r) => r.path.endsWith('.deb')).length).toBeLessThanOrEqual(1);
+  });
+
+  it('files fetched on first request survive the maintenance clean-up: later computers are still served locally', async () => {
+    const fetched = () => securityServer.requests.filter((r) => r.path.endsWith('.deb')).length;
+    const config = await app.http.put('/api/v1/maintenance/config', {
+      schedule: null, declineSupersededAfterDays: 0, declineExpired: false, removeComputersAfterDays: 0, statusHistoryDays: 0, deleteUnneededContent: true, vacuum: false,
+    }, { token: admin });
+    expect(config.status).toBe(200);
+    // What the APT view served so far is on disk (fetched from the upstream on first request).
+    await pilot.apt.downloadOnly('hello');
+    const before = fetched();
+    const started = await app.http.post('/api/v1/maintenance/runs', undefined, { token: admin });
+    expect(started.status).toBe(202);
+    const run = await eventually(
+      async () => (await app.http.get(`/api/v1/maintenance/runs/${started.body.id}`, { token: admin })).body,
+      (r) => r.status === 'succeeded' || r.status === 'failed',
+      60_000,
+    );
+    expect(run.status).toBe('succeeded');
+    rmSync(join(pilot.apt.archivesDir(), 'hello_2.10-3+deb12u1_amd64.deb'));
+    const again = await pilot.apt.downloadOnly('hello');
+    expect(again.code).toBe(0);
+    expect(sha256(readFileSync(join(pilot.apt.archivesDir(), 'hello_2.10-3+deb12u1_amd64.deb')))).toBe(sha256(pkgs.secHello.bytes!));
+    expect(fetched()).toBe(before);
   });
 
   it('an unapproved .deb is 404, another computer’s or a revoked token’s credentials 401, with Range on .debs', async () => {

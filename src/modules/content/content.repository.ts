@@ -161,9 +161,20 @@ export class ContentRepository {
     return new Map(rows.map((r) => [r.updateId, r.state]));
   }
 
-  /** Which of these sha256s have a row (any status). */
+  /**
+   * Which of these sha256s are known: they have a row (any status), or they are a `.deb` of an
+   * active APT update's current revision (baseline packages included), which the APT repositories
+   * fetch from the upstream on a computer's first request and keep without a row (docs/debian.md).
+   */
   async findKnown(sha256s: string[]): Promise<Set<string>> {
-    const rows: { sha256: string }[] = await this.dataSource.query('SELECT sha256 FROM content_files WHERE sha256 = ANY($1::text[])', [sha256s]);
+    const rows: { sha256: string }[] = await this.dataSource.query(
+      `SELECT sha256 FROM content_files WHERE sha256 = ANY($1::text[])
+       UNION
+       SELECT p.sha256 FROM apt_packages p
+         JOIN updates u ON u.update_id = p.update_id AND u.current_revision = p.revision AND u.state = 'active'
+        WHERE p.sha256 = ANY($1::text[])`,
+      [sha256s],
+    );
     return new Set(rows.map((r) => r.sha256));
   }
 
