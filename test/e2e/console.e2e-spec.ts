@@ -132,13 +132,20 @@ describe('web console', () => {
     await page.keyboard.press('Escape');
     // The settings form is built from the OpenAPI schema: every upstream kind is offered, and it saves.
     await page.locator('[id="sync-upstream.kind"]').click();
-    for (const kind of ['feed', 'patchgate']) await page.getByRole('option', { name: kind, exact: true }).waitFor();
+    for (const kind of ['feed', 'patchgate', 'apt']) await page.getByRole('option', { name: kind, exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[id="sync-schedule"]').fill('0 4 1 1 *'); // 1 January only: no scheduled run during the test
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
     const config = (await app.http.get('/api/v1/sync/config', { token: adminToken })).body as { schedule: string; upstream: { url: string } };
     expect(config).toMatchObject({ schedule: '0 4 1 1 *', upstream: { url: sample.upstream.url } });
+    // Choosing a kind shows that kind's fields: apt has sources (each a fieldset), a keyring box, no URL.
+    await page.locator('[id="sync-upstream.kind"]').click();
+    await page.getByRole('option', { name: 'apt', exact: true }).click();
+    await page.locator('textarea[id="sync-upstream.keyring"]').waitFor();
+    expect(await page.locator('[id="sync-upstream.url"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add source' }).click();
+    for (const field of ['url', 'suites', 'components']) await page.locator(`[id="sync-upstream.sources.0.${field}"]`).waitFor();
     await page.close();
   });
 

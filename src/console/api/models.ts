@@ -139,7 +139,8 @@ export interface SyncRun {
 
 /** SyncConfigDto */
 export interface SyncConfig {
-  upstream: { kind: string; url: string; hasToken: boolean } | null;
+  /** Besides these, the kind's own fields (apt: sources, architectures, keys, ...). */
+  upstream: { kind: string; url: string; hasToken: boolean; [field: string]: unknown } | null;
   schedule: string | null;
   nextRunAt: string | null;
   products: string[];
