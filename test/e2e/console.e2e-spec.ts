@@ -295,6 +295,25 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('lists API tokens and revokes one; offers role and disable actions per user', async () => {
+    const name = `console-revoke-${randomBytes(4).toString('hex')}`;
+    const created = await app.http.post('/api/v1/api-tokens', { name, role: 'auditor' }, { token: adminToken });
+    expect(created.status).toBe(201);
+    const page = await newTab();
+    page.on('dialog', (d) => void d.accept());
+    await logIn(page, TEST_ADMIN.username, TEST_ADMIN.password);
+    await openSection(page, 'Users and tokens');
+    await page.getByLabel(`Role of ${TEST_ADMIN.username}`).waitFor();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByText('active').waitFor();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    const tokens = (await app.http.get('/api/v1/api-tokens?limit=100', { token: adminToken })).body.items as { id: string; revokedAt: string | null }[];
+    expect(tokens.find((t) => t.id === (created.body as { id: string }).id)?.revokedAt).toEqual(expect.any(String));
+    await page.close();
+  });
+
   it('every other page passes the accessibility checks, at 1280×800, in a narrow window and in dark mode', async () => {
     const page = await newTab();
     await logIn(page, TEST_ADMIN.username, TEST_ADMIN.password);
