@@ -220,6 +220,12 @@ describe('web console', () => {
     await chain.getByText('The chain is intact').waitFor();
     const verified = (await app.http.get('/api/v1/audit/verify', { token: adminToken })).body as { checked: number };
     await chain.getByText(`${verified.checked} entries checked`).waitFor();
+
+    // The update's page shows, per group, what the offer does with the decision (the API's offerState).
+    const approvals = (await app.http.get(`/api/v1/approvals?groupId=${groupId}&limit=10`, { token: adminToken })).body.items as { updateId: string; offerState: string }[];
+    expect(approvals).toHaveLength(approvedTitles.length);
+    await page.goto(url(`/updates/${approvals[0].updateId}`));
+    await page.getByRole('row').filter({ hasText: groupName }).getByText(approvals[0].offerState, { exact: true }).waitFor();
     await page.close();
   });
 

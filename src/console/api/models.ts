@@ -26,6 +26,8 @@ export interface UpdateSummary {
   releasedAt: string;
   state: string;
   declined: boolean;
+  /** A baseline package of an APT release: installable by every computer, not an update to approve (docs/debian.md). */
+  baseline: boolean;
 }
 
 export interface UpdateFile {
