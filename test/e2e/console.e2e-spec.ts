@@ -132,13 +132,20 @@ describe('web console', () => {
     await page.keyboard.press('Escape');
     // The settings form is built from the OpenAPI schema: every upstream kind is offered, and it saves.
     await page.locator('[id="sync-upstream.kind"]').click();
-    for (const kind of ['feed', 'patchgate']) await page.getByRole('option', { name: kind, exact: true }).waitFor();
+    for (const kind of ['feed', 'patchgate', 'apt']) await page.getByRole('option', { name: kind, exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[id="sync-schedule"]').fill('0 4 1 1 *'); // 1 January only: no scheduled run during the test
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
     const config = (await app.http.get('/api/v1/sync/config', { token: adminToken })).body as { schedule: string; upstream: { url: string } };
     expect(config).toMatchObject({ schedule: '0 4 1 1 *', upstream: { url: sample.upstream.url } });
+    // Choosing a kind shows that kind's fields: apt has sources (each a fieldset), a keyring box, no URL.
+    await page.locator('[id="sync-upstream.kind"]').click();
+    await page.getByRole('option', { name: 'apt', exact: true }).click();
+    await page.locator('textarea[id="sync-upstream.keyring"]').waitFor();
+    expect(await page.locator('[id="sync-upstream.url"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add source' }).click();
+    for (const field of ['url', 'suites', 'components']) await page.locator(`[id="sync-upstream.sources.0.${field}"]`).waitFor();
     await page.close();
   });
 
@@ -213,6 +220,12 @@ describe('web console', () => {
     await chain.getByText('The chain is intact').waitFor();
     const verified = (await app.http.get('/api/v1/audit/verify', { token: adminToken })).body as { checked: number };
     await chain.getByText(`${verified.checked} entries checked`).waitFor();
+
+    // The update's page shows, per group, what the offer does with the decision (the API's offerState).
+    const approvals = (await app.http.get(`/api/v1/approvals?groupId=${groupId}&limit=10`, { token: adminToken })).body.items as { updateId: string; offerState: string }[];
+    expect(approvals).toHaveLength(approvedTitles.length);
+    await page.goto(url(`/updates/${approvals[0].updateId}`));
+    await page.getByRole('row').filter({ hasText: groupName }).getByText(approvals[0].offerState, { exact: true }).waitFor();
     await page.close();
   });
 
@@ -285,6 +298,25 @@ describe('web console', () => {
     const finished = await waitForRun(app, adminToken, runs[0].id);
     expect(finished.status).toBe('succeeded');
     await progress.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('lists API tokens and revokes one; offers role and disable actions per user', async () => {
+    const name = `console-revoke-${randomBytes(4).toString('hex')}`;
+    const created = await app.http.post('/api/v1/api-tokens', { name, role: 'auditor' }, { token: adminToken });
+    expect(created.status).toBe(201);
+    const page = await newTab();
+    page.on('dialog', (d) => void d.accept());
+    await logIn(page, TEST_ADMIN.username, TEST_ADMIN.password);
+    await openSection(page, 'Users and tokens');
+    await page.getByLabel(`Role of ${TEST_ADMIN.username}`).waitFor();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByText('active').waitFor();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    const tokens = (await app.http.get('/api/v1/api-tokens?limit=100', { token: adminToken })).body.items as { id: string; revokedAt: string | null }[];
+    expect(tokens.find((t) => t.id === (created.body as { id: string }).id)?.revokedAt).toEqual(expect.any(String));
     await page.close();
   });
 

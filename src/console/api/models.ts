@@ -26,6 +26,8 @@ export interface UpdateSummary {
   releasedAt: string;
   state: string;
   declined: boolean;
+  /** A baseline package of an APT release: installable by every computer, not an update to approve (docs/debian.md). */
+  baseline: boolean;
 }
 
 export interface UpdateFile {
@@ -139,7 +141,8 @@ export interface SyncRun {
 
 /** SyncConfigDto */
 export interface SyncConfig {
-  upstream: { kind: string; url: string; hasToken: boolean } | null;
+  /** Besides these, the kind's own fields (apt: sources, architectures, keys, ...). */
+  upstream: { kind: string; url: string; hasToken: boolean; [field: string]: unknown } | null;
   schedule: string | null;
   nextRunAt: string | null;
   products: string[];

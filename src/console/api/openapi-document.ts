@@ -16,6 +16,9 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  /** A union (e.g. the sync settings' `upstream`): one of these, chosen by `discriminator`. */
+  oneOf?: JsonSchema[];
+  discriminator?: { propertyName: string };
 }
 
 interface OpenApiDocument {

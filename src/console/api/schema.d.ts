@@ -725,6 +725,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/recount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReportsController_recount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/computers/{id}": {
         parameters: {
             query?: never;
@@ -2767,6 +2783,12 @@ export interface operations {
                 q?: string;
                 /** @description no contact for the stale period of the settings (true), or contact within it (false) */
                 stale?: boolean;
+                /** @description OS family, e.g. windows (as the agents report it, lowercase) */
+                osFamily?: string;
+                /** @description computers that reported a state for this update (in `state` when given) */
+                updateId?: string;
+                /** @description with updateId: the state the computer last reported for it */
+                state?: "downloaded" | "installed" | "installed_pending_reboot" | "failed" | "not_applicable" | "uninstalled";
                 /** @description also list revoked (deleted) computers */
                 includeRevoked?: boolean;
             };
@@ -3769,6 +3791,31 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportsController_recount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

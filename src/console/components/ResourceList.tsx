@@ -10,9 +10,9 @@ import { DataTable, PageControls, useCursorPages } from './DataTable';
 import { ProblemAlert } from './ProblemAlert';
 import { type FormValue, SchemaFields } from './SchemaFields';
 
-type ListPath = '/api/v1/users' | '/api/v1/enrollment-keys' | '/api/v1/downstream-tokens' | '/api/v1/approval-rules';
-type CreatePath = ListPath | '/api/v1/api-tokens';
-type DeletePath = '/api/v1/enrollment-keys/{id}' | '/api/v1/downstream-tokens/{id}' | '/api/v1/approval-rules/{id}';
+type ListPath = '/api/v1/users' | '/api/v1/api-tokens' | '/api/v1/enrollment-keys' | '/api/v1/downstream-tokens' | '/api/v1/approval-rules';
+type CreatePath = ListPath;
+type DeletePath = '/api/v1/api-tokens/{id}' | '/api/v1/enrollment-keys/{id}' | '/api/v1/downstream-tokens/{id}' | '/api/v1/approval-rules/{id}';
 
 /** Fields of a create answer that hold a secret shown once. */
 const SECRET_FIELDS = ['token', 'key', 'enrollmentKey', 'accessToken'];
@@ -21,12 +21,16 @@ const SECRET_FIELDS = ['token', 'key', 'enrollmentKey', 'accessToken'];
  * A list the API pages by cursor, with a create form built from the request schema and, where
  * the API allows it, a delete button per row. Secrets in a create answer are shown once.
  */
-export function ResourceList<T extends { id: string }>({ title, listPath, createPath, createSchema, deletePath, columns, canWrite, extraActions }: {
+export function ResourceList<T extends { id: string }>({ title, listPath, createPath, createSchema, deletePath, deleteLabel = 'Delete', canDelete, columns, canWrite, extraActions }: {
   title: string;
   listPath?: ListPath;
   createPath: CreatePath;
   createSchema: string;
   deletePath?: DeletePath;
+  /** The delete button's text (e.g. `Revoke`). */
+  deleteLabel?: string;
+  /** Rows the delete button is shown for (e.g. tokens not yet revoked); all when left out. */
+  canDelete?: (row: T) => boolean;
   columns: ColumnDef<T, unknown>[];
   canWrite: boolean;
   extraActions?: (row: T) => React.ReactNode;
@@ -68,9 +72,9 @@ export function ResourceList<T extends { id: string }>({ title, listPath, create
             cell: ({ row: { original } }) => (
               <Group gap={4} wrap="nowrap">
                 {extraActions?.(original)}
-                {deletePath && (
-                  <Button size="compact-xs" color="red" variant="light" onClick={() => window.confirm('Delete it?') && remove.mutate(original.id)}>
-                    Delete
+                {deletePath && (canDelete?.(original) ?? true) && (
+                  <Button size="compact-xs" color="red" variant="light" onClick={() => window.confirm(`${deleteLabel} it?`) && remove.mutate(original.id)}>
+                    {deleteLabel}
                   </Button>
                 )}
               </Group>

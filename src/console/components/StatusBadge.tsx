@@ -14,6 +14,13 @@ const COLORS: Record<string, string> = {
   success: 'green',
   denied: 'red',
   failure: 'red',
+  offered: 'green',
+  declined: 'red',
+  declined_globally: 'red',
+  expired: 'gray',
+  needs_review: 'yellow',
+  content_pending: 'yellow',
+  content_failed: 'red',
 };
 
 /** A status word with a coloured dot; the word itself carries the meaning (colour is never the only cue). */

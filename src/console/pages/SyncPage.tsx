@@ -4,11 +4,11 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useEffect, useState } from 'react';
 import { api, ApiError, call } from '../api/client';
 import type { Page, SyncConfig, SyncRun } from '../api/models';
-import { queryEnum, useOpenApi } from '../api/openapi-document';
+import { queryEnum, resolveSchema, useOpenApi } from '../api/openapi-document';
 import { useCan } from '../auth/access';
 import { DataTable, PageControls, useCursorPages } from '../components/DataTable';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { type FormValue, SchemaFields } from '../components/SchemaFields';
+import { type FormValue, pickUnionVariant, SchemaFields } from '../components/SchemaFields';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 
@@ -34,11 +34,14 @@ function SyncConfigForm() {
   const config = useQuery({ queryKey: ['sync-config'], queryFn: () => call<SyncConfig>(api.GET('/api/v1/sync/config')) });
   const [form, setForm] = useState<FormValue | null>(null);
   useEffect(() => {
-    if (config.data && form === null) {
+    if (config.data && openApi.data && form === null) {
       const { upstream, schedule, products, classifications } = config.data;
-      setForm({ upstream: upstream ? { kind: upstream.kind, url: upstream.url } : {}, schedule, products, classifications });
+      // The stored upstream as its kind's request accepts it (the view adds `hasToken`, apt's key
+      // fingerprints and a `url` apt does not take; the keyring and tokens are never returned).
+      const union = resolveSchema(openApi.data, { $ref: '#/components/schemas/PutSyncConfigDto' }).properties?.upstream ?? {};
+      setForm({ upstream: upstream ? pickUnionVariant(openApi.data, union, upstream) : {}, schedule, products, classifications });
     }
-  }, [config.data, form]);
+  }, [config.data, openApi.data, form]);
   const save = useMutation({
     mutationFn: (body: FormValue) => call<SyncConfig>(api.PUT('/api/v1/sync/config', { body: body as never })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sync-config'] }),

@@ -121,7 +121,7 @@ export function UpdatePage() {
         <Title order={2} size="h4">
           Approvals per group
         </Title>
-        <Table.ScrollContainer minWidth={520}>
+        <Table.ScrollContainer minWidth={640}>
         <Table>
           <caption>Each group's decision, its own or inherited from the nearest ancestor</caption>
           <Table.Thead>
@@ -129,6 +129,7 @@ export function UpdatePage() {
               <Table.Th>Group</Table.Th>
               <Table.Th>Decision</Table.Th>
               <Table.Th>Deadline</Table.Th>
+              <Table.Th>Offer</Table.Th>
               <Table.Th>Set by</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -141,6 +142,10 @@ export function UpdatePage() {
                 </Table.Td>
                 <Table.Td>
                   <Time value={decision?.deadline} />
+                </Table.Td>
+                <Table.Td>
+                  {/* What the offer does with the decision (offered, or why not: declined, expired, needs review, content pending or failed). */}
+                  <StatusBadge value={decision?.offerState} />
                 </Table.Td>
                 <Table.Td>{decision && !inheritedFrom ? `${decision.updatedBy} (${decision.source})` : ''}</Table.Td>
               </Table.Tr>

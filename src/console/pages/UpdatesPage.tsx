@@ -19,7 +19,7 @@ const YES_NO = [
   { value: 'false', label: 'no' },
 ];
 
-const FILTERS = ['classification', 'severity', 'product', 'q', 'approved', 'declined', 'state'] as const;
+const FILTERS = ['classification', 'severity', 'product', 'q', 'approved', 'declined', 'state', 'baseline'] as const;
 
 /**
  * The catalog with the API's filters (kept in the address, so a filtered view can be linked),
@@ -52,6 +52,7 @@ export function UpdatesPage() {
               q: query.q,
               approved: query.approved === undefined ? undefined : query.approved === 'true',
               declined: query.declined === undefined ? undefined : query.declined === 'true',
+              baseline: query.baseline === undefined ? undefined : query.baseline === 'true',
               cursor: pages.cursor,
               limit: 100,
             },
@@ -92,6 +93,7 @@ export function UpdatesPage() {
     { header: 'Classification', accessorKey: 'classification' },
     { header: 'Severity', accessorKey: 'severity', cell: (c) => c.row.original.severity ?? '—' },
     { header: 'Products', id: 'products', accessorFn: (u) => u.products.join(', ') },
+    { header: 'Baseline', id: 'baseline', accessorFn: (u) => (u.baseline ? 'baseline' : '') },
     { header: 'Released', accessorKey: 'releasedAt', cell: (c) => <Time value={c.row.original.releasedAt} /> },
     {
       header: 'State',
@@ -122,6 +124,7 @@ export function UpdatesPage() {
           <Select label="Approved for a group" data={YES_NO} value={filter.approved ?? null} onChange={(v) => setFilter('approved', v)} clearable placeholder="any" />
           <Select label="Declined" data={YES_NO} value={filter.declined ?? null} onChange={(v) => setFilter('declined', v)} clearable placeholder="any" />
           <Select label="State" data={queryEnum(doc, '/api/v1/updates', 'state')} value={filter.state ?? null} onChange={(v) => setFilter('state', v)} clearable placeholder="any" />
+          <Select label="APT baseline" data={YES_NO} value={filter.baseline ?? null} onChange={(v) => setFilter('baseline', v)} clearable placeholder="any" />
         </SimpleGrid>
       </Paper>
       <ProblemAlert error={updates.error} />
