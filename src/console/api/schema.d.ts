@@ -853,6 +853,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/client/v1/apt/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AptSourcesController_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apt/dependencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AptDependenciesController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1161,11 +1193,21 @@ export interface components {
             prevHash: string;
             hash: string;
         };
+        AptDependenciesAdviceDto: {
+            /** @description true when apt could install the update's packages from the baseline plus the group's approved updates */
+            installable: boolean;
+            /** @description apt's lines about what is missing */
+            unmet: string[];
+            /** @description what apt was asked to install (`name=version`) */
+            packages: string[];
+        };
         ApprovalChangeDto: {
             /** @description null after `none` */
             approval: components["schemas"]["ApprovalDto"] | null;
             /** @description null when the request changed nothing */
             logEntry: components["schemas"]["ApprovalLogEntryDto"] | null;
+            /** @description PUT of an install of an APT update: what apt says the group still needs (docs/debian.md, "Dependencies") */
+            aptDependencies?: components["schemas"]["AptDependenciesAdviceDto"];
         };
         BulkApprovalsDto: {
             /** @description all are applied, or none */
@@ -1232,12 +1274,22 @@ export interface components {
             updateId: string;
             revision: number;
         };
+        DpkgPackageDto: {
+            /** @example libssl3 */
+            name: string;
+            /** @example 3.0.15-1~deb12u1 */
+            version: string;
+            /** @example amd64 */
+            arch: string;
+        };
         InventoryDto: {
             hostname?: string;
             os?: components["schemas"]["ReportedOsDto"];
             /** @example x64 */
             arch?: string;
             agentVersion?: string;
+            /** @description apt machines: dpkg's installed binary packages, sent when they changed (docs/debian.md); the check-in body limit (256 KiB) holds about 3,500 */
+            packages?: components["schemas"]["DpkgPackageDto"][];
         };
         CheckInDto: {
             /** @description echoed in the signed answer, so the agent can tell it is fresh */
@@ -4162,6 +4214,68 @@ export interface operations {
                 };
                 content?: never;
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AptSourcesController_sources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description URIs, Suites, Components and Signed-By with the repository key inline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or revoked computer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AptDependenciesController_check: {
+        parameters: {
+            query: {
+                /** @description an APT update */
+                updateId: string;
+                /** @description the group whose approvals the candidate publication holds */
+                groupId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin, approver, auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not an APT update, or no such group */
             404: {
                 headers: {
                     [name: string]: unknown;
