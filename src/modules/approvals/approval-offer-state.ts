@@ -3,7 +3,7 @@ import { ApprovalStatus, Decision } from '../approval-log/approval-decision';
 
 /**
  * What the offer does with an approval, so that no view shows `install / active` for an update
- * nobody is offered (DESIGN.md's offer rule, as the check-in applies it):
+ * nobody is offered (docs/design.md's offer rule, as the offer engine applies it):
  * - `offered`: offered to the computers it applies to (install, or uninstall), unless superseded
  *   by another offered update or already reported installed;
  * - `declined`: the decision is a decline, nothing is offered;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogChange, CatalogChangeListener } from '../catalog/catalog-change.listener';
+import type { CatalogChange, CatalogChangeListener } from '../catalog/catalog-change.listener';
 import { isStoringMode } from './content-mode';
 import { ContentQueue } from './content-queue';
 import { ContentService } from './content.service';
