@@ -15,6 +15,7 @@ import { ContentFileShaAsText1763792900000 } from './1763792900000-ContentFileSh
 import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
 import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 import { UserAndTokenManagement1763795180000 } from './1763795180000-UserAndTokenManagement';
+import { ApproveNewRevisionsSetting1763796000000 } from './1763796000000-ApproveNewRevisionsSetting';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const ALL_MIGRATIONS = [
   UpstreamKindsAsPlugins1763793000000,
   CreateAptCatalog1763793100000,
   UserAndTokenManagement1763795180000,
+  ApproveNewRevisionsSetting1763796000000,
 ];

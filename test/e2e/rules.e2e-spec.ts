@@ -233,7 +233,7 @@ describe('approvals when a sync revises or expires an update', () => {
     const [{ count: before }] = await app.db.query('SELECT count(*)::int AS count FROM approval_log');
     await expect(
       workerDb.transaction(async (manager) => {
-        await listener.onCatalogChanges(manager, [{ updateId: z.updateId, kind: 'expired', previousRevision: 1, currentRevision: 2, newlyRequiresEula: false }], { syncRunId: 'rolled-back' });
+        await listener.onCatalogChanges(manager, [{ updateId: z.updateId, kind: 'expired', previousRevision: 1, currentRevision: 2, newlyRequiresEula: false, filesChanged: false }], { syncRunId: 'rolled-back' });
         expect(await manager.query('SELECT 1 FROM approvals WHERE update_id = $1 AND decision = $2', [z.updateId, 'install'])).toEqual([]);
         throw new Error('the batch failed');
       }),
