@@ -43,6 +43,27 @@ describe(PageFetcher.name, () => {
     expect(authorization).toBe('Bearer secret');
   });
 
+  it('refuses a redirect to another origin, never sending the token there', async () => {
+    const other = base.replace('127.0.0.1', 'localhost');
+    const requests: { host?: string; authorization?: string }[] = [];
+    handler = (req, res) => {
+      requests.push({ host: req.headers.host, authorization: req.headers.authorization });
+      if (req.headers.host === new URL(base).host) return void res.writeHead(302, { location: `${other}/stolen.json` }).end();
+      res.writeHead(200).end('{}');
+    };
+    const error = await fetcher.fetch(`${base}/index.json`, { token: 'secret' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).transient).toBe(false);
+    expect((error as Error).message).toBe(`GET ${base}/index.json: redirected to another origin (${other}): refused`);
+    expect(requests).toEqual([{ host: new URL(base).host, authorization: 'Bearer secret' }]);
+  });
+
+  it('gives up after a bounded number of same-origin redirects', async () => {
+    handler = (req, res, hit) => res.writeHead(307, { location: `/loop-${hit}.json` }).end();
+    await expect(fetcher.fetch(`${base}/loop.json`)).rejects.toThrow(`GET ${base}/loop.json: more than 5 redirects`);
+    expect(hits).toBe(6);
+  });
+
   it('retries a 5xx and succeeds when the upstream recovers', async () => {
     handler = (_req, res, hit) => (hit < 3 ? res.writeHead(503).end('busy') : res.writeHead(200).end('{}'));
     await expect(fetcher.fetch(`${base}/p.json`)).resolves.toMatchObject({ body: Buffer.from('{}') });

@@ -69,6 +69,9 @@ const TRANSIENT_NETWORK_CODES = new Set([
 ]);
 /** The longest Retry-After we honour; a longer one is treated as the normal backoff. */
 const MAX_RETRY_AFTER_MS = 30_000;
+/** Redirects followed per request, each on the requested URL's origin. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Bytes of an error body kept for the message. */
 const ERROR_DETAIL_BYTES = 4096;
 
@@ -129,7 +132,7 @@ export class PageFetcher {
     if (request.ifModifiedSince) headers['if-modified-since'] = request.ifModifiedSince;
     const maxBytes = request.maxBytes ?? this.options.maxBytes;
     try {
-      const response = await fetch(url, { headers, signal, redirect: 'follow' });
+      const response = await this.followSameOrigin(url, headers, signal);
       const validators = { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
       if (response.status === 304 && (request.ifNoneMatch || request.ifModifiedSince)) {
         await response.body?.cancel().catch(() => undefined);
@@ -159,6 +162,35 @@ export class PageFetcher {
       throw new UpstreamError(`GET ${url.href}: ${describeNetworkError(error)}`, code !== undefined && TRANSIENT_NETWORK_CODES.has(code));
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Follows redirects by hand, only on the requested URL's origin (scheme, host and port): the
+   * token and the conditional headers never reach another host, and an upstream cannot send the
+   * server to an address of its choosing.
+   */
+  private async followSameOrigin(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const response = await fetch(current, { headers, signal, redirect: 'manual' });
+      if (!REDIRECT_STATUSES.has(response.status)) {
+        return response;
+      }
+      await response.body?.cancel().catch(() => undefined);
+      const location = response.headers.get('location');
+      let next: URL | null = null;
+      try {
+        next = location ? new URL(location.slice(0, 4096), current) : null;
+      } catch {
+        next = null;
+      }
+      if (!next) throw new UpstreamError(`GET ${url.href}: HTTP ${response.status} redirect without a usable Location`, false, { status: response.status });
+      if (next.origin !== url.origin) {
+        throw new UpstreamError(`GET ${url.href}: redirected to another origin (${next.origin}): refused`, false, { status: response.status });
+      }
+      if (hop + 1 > MAX_REDIRECTS) throw new UpstreamError(`GET ${url.href}: more than ${MAX_REDIRECTS} redirects`, false, { status: response.status });
+      current = next;
     }
   }
 
