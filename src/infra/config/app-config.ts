@@ -74,6 +74,12 @@ export class AppConfig {
   };
   /** How often BullMQ workers look for jobs whose worker died (their lock expired). */
   readonly queueStalledIntervalMs: number;
+  /**
+   * What upstream and content URLs may reach (src/infra/http/outbound-policy.ts): file:// only
+   * under these directories (none: refused; local mode sets the sample feed's), http(s) to
+   * loopback, link-local and private addresses only when allowed.
+   */
+  readonly outbound: { fileRoots: string[]; allowPrivate: boolean };
 
   constructor(env: Environment, localMode: boolean) {
     const missing = (name: string) => new ConfigurationError([`${name} is required outside local mode`]);
@@ -131,6 +137,10 @@ export class AppConfig {
       apiTokenPerMinute: env.PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE ?? 1200,
     };
     this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;
+    this.outbound = {
+      fileRoots: (env.PATCHGATE_FILE_URL_ROOT ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),
+      allowPrivate: env.PATCHGATE_ALLOW_PRIVATE_UPSTREAMS ?? false,
+    };
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

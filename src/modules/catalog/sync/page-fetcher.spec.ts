@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../infra/http/outbound-policy';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ describe(PageFetcher.name, () => {
   let base: string;
   let handler: Handler;
   let hits: number;
-  const fetcher = new PageFetcher({ timeoutMs: 300, attempts: 3, retryDelayMs: 10, maxBytes: 1024 });
+  const fetcher = new PageFetcher({ timeoutMs: 300, attempts: 3, retryDelayMs: 10, maxBytes: 1024, policy: OutboundPolicy.permissive() });
   const dir = mkdtempSync(join(tmpdir(), 'page-fetcher-'));
 
   beforeAll(async () => {
@@ -70,11 +71,12 @@ describe(PageFetcher.name, () => {
     expect(hits).toBe(3);
   });
 
-  it('gives up on a persistent 5xx after the configured attempts, naming the URL and status', async () => {
+  it('gives up on a persistent 5xx after the configured attempts, naming the URL and status, never echoing the body', async () => {
     handler = (_req, res) => res.writeHead(500, { 'content-type': 'application/problem+json' }).end('{"detail":"database is down"}');
     const error = await fetcher.fetch(`${base}/p.json`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as Error).message).toBe(`GET ${base}/p.json: HTTP 500 Internal Server Error: database is down (after 3 attempts)`);
+    expect((error as Error).message).toBe(`GET ${base}/p.json: HTTP 500 Internal Server Error (after 3 attempts)`);
+    expect((error as UpstreamError).answer).toEqual({ status: 500 });
     expect(hits).toBe(3);
   });
 

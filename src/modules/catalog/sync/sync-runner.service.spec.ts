@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../infra/http/outbound-policy';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,7 +112,7 @@ describe(SyncRunner.name, () => {
       },
     } as unknown as DataSource;
     const rules = { add: async (name: string, data: unknown, opts: { jobId: string }) => world.events.push(`enqueue ${name} ${JSON.stringify(data)} ${opts.jobId}`) };
-    const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024 * 1024 });
+    const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024 * 1024, policy: OutboundPolicy.permissive() });
     const kinds = new UpstreamKindRegistry([new FeedUpstream(fetcher)]);
     const configs = { find: async () => null } as unknown as SyncConfigRepository;
     const offerVersions = { bumpCatalog: async () => void world.events.push('bump catalog version') } as unknown as OfferVersionsService;

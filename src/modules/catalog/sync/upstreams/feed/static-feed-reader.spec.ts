@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../../../infra/http/outbound-policy';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MalformedPageError } from '../../feed-item.validator';
@@ -10,7 +11,7 @@ describe(StaticFeedReader.name, () => {
   let port: number;
   let nextCursor: string | null;
   const seen: { url: string; host: string; authorization?: string }[] = [];
-  const fetcher = new PageFetcher({ timeoutMs: 2000, attempts: 1, retryDelayMs: 10, maxBytes: 1024 * 1024 });
+  const fetcher = new PageFetcher({ timeoutMs: 2000, attempts: 1, retryDelayMs: 10, maxBytes: 1024 * 1024, policy: OutboundPolicy.permissive() });
 
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res) => {
