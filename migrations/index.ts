@@ -16,6 +16,7 @@ import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKin
 import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 import { UserAndTokenManagement1763795180000 } from './1763795180000-UserAndTokenManagement';
 import { ApproveNewRevisionsSetting1763796000000 } from './1763796000000-ApproveNewRevisionsSetting';
+import { CreateApprovalLogCheckpoints1763796100000 } from './1763796100000-CreateApprovalLogCheckpoints';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const ALL_MIGRATIONS = [
   CreateAptCatalog1763793100000,
   UserAndTokenManagement1763795180000,
   ApproveNewRevisionsSetting1763796000000,
+  CreateApprovalLogCheckpoints1763796100000,
 ];

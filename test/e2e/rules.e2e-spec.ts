@@ -293,7 +293,7 @@ describe('approvals when a sync revises or expires an update', () => {
       const run = await syncFeedItems(app, admin, [[{ ...x, revision: 2, title: 'plain revision, v2' }]]);
       expect(run.status).toBe('succeeded');
       expect((await logRows(app)).length).toBe(count);
-      expect((await app.http.get('/api/v1/audit/verify', { token: admin })).body).toEqual({ ok: true, checked: count, firstBrokenSeq: null });
+      expect((await app.http.get('/api/v1/audit/verify', { token: admin })).body).toEqual({ ok: true, checked: count, firstBrokenSeq: null, truncated: false, reason: null });
     });
   });
 });
