@@ -20,6 +20,21 @@ export class CreateApprovalLogCheckpoints1763796100000 implements MigrationInter
       CREATE TRIGGER approval_log_checkpoints_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON approval_log_checkpoints
       FOR EACH STATEMENT EXECUTE FUNCTION approval_log_refuse_change()`);
     await db.query('REVOKE UPDATE, DELETE, TRUNCATE ON approval_log_checkpoints FROM PUBLIC');
+    // A deployment whose app role is not the owner (docker-compose.yml, config/postgres-init)
+    // grants it table rights by default privileges: take back every right to rewrite the log
+    // and its checkpoints from every role but the owner.
+    await db.query(`
+      DO $$
+      DECLARE r record;
+      BEGIN
+        FOR r IN SELECT DISTINCT g.grantee FROM information_schema.role_table_grants g
+                  WHERE g.table_schema = current_schema() AND g.table_name IN ('approval_log', 'approval_log_checkpoints')
+                    AND g.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE') AND g.grantee <> 'PUBLIC'
+                    AND g.grantee <> (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'approval_log')
+        LOOP
+          EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON approval_log, approval_log_checkpoints FROM %I', r.grantee);
+        END LOOP;
+      END $$`);
   }
 
   async down(db: QueryRunner): Promise<void> {
