@@ -124,7 +124,7 @@ export class Environment {
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   PATCHGATE_METRICS_OPEN?: boolean;
 
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MaxLength(4096)
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MaxLength(2048)
   @Matches(/^\/[^:\0]*(:\/[^:\0]*)*$/, { message: 'PATCHGATE_FILE_URL_ROOT must be absolute directories separated by ":"' })
   PATCHGATE_FILE_URL_ROOT?: string;
 
