@@ -15,6 +15,8 @@ import { ContentFileShaAsText1763792900000 } from './1763792900000-ContentFileSh
 import { UpstreamKindsAsPlugins1763793000000 } from './1763793000000-UpstreamKindsAsPlugins';
 import { CreateAptCatalog1763793100000 } from './1763793100000-CreateAptCatalog';
 import { UserAndTokenManagement1763795180000 } from './1763795180000-UserAndTokenManagement';
+import { ApproveNewRevisionsSetting1763796000000 } from './1763796000000-ApproveNewRevisionsSetting';
+import { CreateApprovalLogCheckpoints1763796100000 } from './1763796100000-CreateApprovalLogCheckpoints';
 import { AptRepositorySigningKey1763796160000 } from './1763796160000-AptRepositorySigningKey';
 import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPublications';
 import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgInventories';
@@ -40,6 +42,8 @@ export const ALL_MIGRATIONS = [
   UpstreamKindsAsPlugins1763793000000,
   CreateAptCatalog1763793100000,
   UserAndTokenManagement1763795180000,
+  ApproveNewRevisionsSetting1763796000000,
+  CreateApprovalLogCheckpoints1763796100000,
   AptRepositorySigningKey1763796160000,
   CreateAptPublications1763796161000,
   CreateDpkgInventories1763796162000,

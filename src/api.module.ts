@@ -32,6 +32,7 @@ import { ComputerAuthenticator } from './modules/computers/auth/computer-authent
 import { ContentFilesController } from './modules/content-delivery/content-files.controller';
 import { ContentController } from './modules/content/content.controller';
 import { ContentMetrics } from './modules/content/content.metrics';
+import { AuditMetrics } from './modules/audit/audit.metrics';
 import { ContentModule } from './modules/content/content.module';
 import { ContentDeliveryModule } from './modules/content-delivery/content-delivery.module';
 import { GroupsController } from './modules/groups/groups.controller';
@@ -129,6 +130,7 @@ export class ApiModule {
         ComputerAuthenticator,
         StatusService,
         ContentMetrics,
+        AuditMetrics,
       ],
     };
   }

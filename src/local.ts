@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp, printFirstAdmin } from './api-app';
@@ -8,7 +8,7 @@ import { AppConfig } from './infra/config/app-config';
 import { ConfigurationError } from './infra/config/environment';
 import { readOrCreateSecret } from './infra/config/local-secrets';
 import { LocalServices, startLocalServices } from './infra/services/local-services';
-import { SampleFeedSetup } from './modules/catalog/sync/sample-feed-setup.service';
+import { findSampleFeed, SampleFeedSetup } from './modules/catalog/sync/sample-feed-setup.service';
 import { createWorkerContext } from './worker-app';
 
 /**
@@ -48,6 +48,9 @@ async function main(): Promise<void> {
     }
     process.env.PATCHGATE_DATA_DIR = dataDir;
     process.env.PATCHGATE_LOCAL_MODE = '1';
+    // file:// upstreams are read only under PATCHGATE_FILE_URL_ROOT: local mode allows the bundled sample feed.
+    const sampleFeed = findSampleFeed();
+    if (sampleFeed) process.env.PATCHGATE_FILE_URL_ROOT ??= dirname(sampleFeed);
     process.env.JWT_SECRET ??= readOrCreateSecret(dataDir, 'jwt-secret');
     const config = AppConfig.fromEnvironment();
 

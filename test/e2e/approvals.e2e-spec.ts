@@ -1,3 +1,4 @@
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/auth/role';
 import { entryHash, GENESIS_HASH } from '../../src/modules/approval-log/approval-log-entry';
@@ -476,7 +477,7 @@ describe('the approval log', () => {
   const count = async (): Promise<number> => (await app.db.query('SELECT count(*)::int AS count FROM approval_log'))[0].count;
 
   it('an empty log verifies', async () => {
-    expect(await verify()).toEqual({ ok: true, checked: 0, firstBrokenSeq: null });
+    expect(await verify()).toEqual({ ok: true, checked: 0, firstBrokenSeq: null, truncated: false, reason: null });
   });
 
   it('50 concurrent changes of one (update, group) make 50 gapless, chained entries, and the chain verifies', async () => {
@@ -500,7 +501,7 @@ describe('the approval log', () => {
     // the approval holds the deadline of the last entry
     const [approval] = await app.db.query('SELECT deadline FROM approvals WHERE update_id = $1', [updateId]);
     expect(approval.deadline.toISOString()).toBe((rows[49].deadline as Date).toISOString());
-    expect(await verify()).toEqual({ ok: true, checked: before + 50, firstBrokenSeq: null });
+    expect(await verify()).toEqual({ ok: true, checked: before + 50, firstBrokenSeq: null, truncated: false, reason: null });
   });
 
   it('hashes are sha256(prevHash ‖ canonical entry), starting from 64 zeros', async () => {
@@ -588,7 +589,7 @@ describe('the approval log', () => {
     });
     const [row] = await superuser.query('SELECT reason FROM approval_log WHERE seq = $1', [target]);
     expect(row.reason).toBe('nothing to see here');
-    expect(await verify()).toEqual({ ok: false, checked: target, firstBrokenSeq: target });
+    expect(await verify()).toEqual({ ok: false, checked: target, firstBrokenSeq: target, truncated: false, reason: `entry ${target} is missing, altered or out of chain` });
   });
 
   it('a deleted row breaks the chain at the entry after it', async () => {
@@ -604,8 +605,47 @@ describe('the approval log', () => {
       await fresh.db.query('DELETE FROM approval_log WHERE seq = 2');
       await fresh.db.query('ALTER TABLE approval_log ENABLE TRIGGER ALL');
       const res = await fresh.http.get('/api/v1/audit/verify', { token });
-      expect(res.body).toEqual({ ok: false, checked: 2, firstBrokenSeq: 3 });
+      expect(res.body).toEqual({ ok: false, checked: 2, firstBrokenSeq: 3, truncated: false, reason: 'entry 3 is missing, altered or out of chain' });
       await expect(fresh.app.get(DataSource).query('DELETE FROM approval_log WHERE seq = 3')).rejects.toThrow(/append-only/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('the newest entries deleted behind the trigger\'s back are reported against the last signed checkpoint (truncated)', async () => {
+    const fresh = await startTestApp();
+    try {
+      const token = await fresh.login();
+      const updateId = await insertUpdate(fresh.db);
+      for (const decision of ['install', 'uninstall', 'install', 'uninstall'] as const) {
+        await approve(fresh, token, { updateId, groupId: UNASSIGNED_COMPUTERS_GROUP_ID, decision });
+      }
+      // A sound verification signs a checkpoint of the head (seq 4).
+      expect((await fresh.http.get('/api/v1/audit/verify', { token })).body).toEqual({ ok: true, checked: 4, firstBrokenSeq: null, truncated: false, reason: null });
+      const checkpoints = (await fresh.http.get('/api/v1/audit/approvals/checkpoints', { token })).body as { seq: number; hash: string; time: string; keyId: string; signature: string; reason: string }[];
+      expect(checkpoints.map((c) => [c.seq, c.reason])).toEqual([[4, 'verify']]);
+      const [head] = await fresh.db.query('SELECT hash FROM approval_log WHERE seq = 4');
+      expect(checkpoints[0].hash).toBe(head.hash);
+      // The signature verifies with the server's published key over the documented payload.
+      const keys = (await fresh.http.get('/client/v1/keys')).body as { keys: { id: string; publicKey: string }[] };
+      const key = keys.keys.find((k) => k.id === checkpoints[0].keyId)!;
+      const payload = JSON.stringify({ log: 'patchgate-approval-log', seq: 4, hash: head.hash, time: checkpoints[0].time });
+      expect(cryptoVerify(null, Buffer.from(payload), createPublicKey(key.publicKey), Buffer.from(checkpoints[0].signature, 'base64'))).toBe(true);
+
+      // The superuser cuts the chain short: what is left still chains perfectly.
+      await fresh.db.query('ALTER TABLE approval_log DISABLE TRIGGER ALL');
+      await fresh.db.query('DELETE FROM approval_log WHERE seq >= 3');
+      await fresh.db.query('ALTER TABLE approval_log ENABLE TRIGGER ALL');
+      const res = await fresh.http.get('/api/v1/audit/verify', { token });
+      expect(res.body).toEqual({
+        ok: false,
+        checked: 2,
+        firstBrokenSeq: 3,
+        truncated: true,
+        reason: `the chain ends at seq 2, before the last checkpoint (seq 4, ${checkpoints[0].time}): entries were removed`,
+      });
+      // A failed verification signs nothing.
+      expect((await fresh.http.get('/api/v1/audit/approvals/checkpoints', { token })).body).toHaveLength(1);
     } finally {
       await fresh.close();
     }

@@ -302,6 +302,13 @@ describe('audit', () => {
       const queue = app.worker!.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
       expect(await queue.getJobScheduler(AUDIT_RETENTION_SCHEDULER_ID)).toMatchObject({ pattern: '41 3 * * *' });
     });
+
+    it('the daily job stores a signed checkpoint of the approval log head', async () => {
+      const [head] = await app.db.query('SELECT seq::int AS seq, hash FROM approval_log ORDER BY seq DESC LIMIT 1');
+      await app.worker!.get(AuditRetention, { strict: false }).run();
+      const checkpoints = (await app.http.get('/api/v1/audit/approvals/checkpoints', { token: auditor.token })).body as { seq: number; hash: string; reason: string }[];
+      expect(checkpoints.at(-1)).toMatchObject({ seq: head?.seq ?? 0, hash: head?.hash ?? '0'.repeat(64), reason: 'daily' });
+    });
   });
   describe('events and the changes they record', () => {
     it('writes the event of a change inside the transaction of the change', async () => {

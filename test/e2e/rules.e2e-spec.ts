@@ -233,7 +233,7 @@ describe('approvals when a sync revises or expires an update', () => {
     const [{ count: before }] = await app.db.query('SELECT count(*)::int AS count FROM approval_log');
     await expect(
       workerDb.transaction(async (manager) => {
-        await listener.onCatalogChanges(manager, [{ updateId: z.updateId, kind: 'expired', previousRevision: 1, currentRevision: 2, newlyRequiresEula: false }], { syncRunId: 'rolled-back' });
+        await listener.onCatalogChanges(manager, [{ updateId: z.updateId, kind: 'expired', previousRevision: 1, currentRevision: 2, newlyRequiresEula: false, filesChanged: false }], { syncRunId: 'rolled-back' });
         expect(await manager.query('SELECT 1 FROM approvals WHERE update_id = $1 AND decision = $2', [z.updateId, 'install'])).toEqual([]);
         throw new Error('the batch failed');
       }),
@@ -293,7 +293,7 @@ describe('approvals when a sync revises or expires an update', () => {
       const run = await syncFeedItems(app, admin, [[{ ...x, revision: 2, title: 'plain revision, v2' }]]);
       expect(run.status).toBe('succeeded');
       expect((await logRows(app)).length).toBe(count);
-      expect((await app.http.get('/api/v1/audit/verify', { token: admin })).body).toEqual({ ok: true, checked: count, firstBrokenSeq: null });
+      expect((await app.http.get('/api/v1/audit/verify', { token: admin })).body).toEqual({ ok: true, checked: count, firstBrokenSeq: null, truncated: false, reason: null });
     });
   });
 });

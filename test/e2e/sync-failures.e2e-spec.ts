@@ -58,9 +58,9 @@ describe('catalog sync failures', () => {
     expect(server.requestsFor('page-0003.json')).toHaveLength(0);
   }
 
-  it('HTTP 500: retried, then the run fails naming the page and the status', async () => {
+  it('HTTP 500: retried, then the run fails naming the page and the status, never the body', async () => {
     const run = await syncWithPage2(() => ({ status: 500, body: JSON.stringify({ detail: 'mirror storage offline' }), headers: { 'content-type': 'application/problem+json' } }));
-    expect(run.error).toBe(`GET ${server.url('page-0002.json')}: HTTP 500 Internal Server Error: mirror storage offline (after 3 attempts)`);
+    expect(run.error).toBe(`GET ${server.url('page-0002.json')}: HTTP 500 Internal Server Error (after 3 attempts)`);
     expect(server.requestsFor('page-0002.json')).toHaveLength(3);
     await expectOnlyPage1(run);
   });
@@ -72,7 +72,7 @@ describe('catalog sync failures', () => {
 
   it('HTTP 404: not retried', async () => {
     const run = await syncWithPage2(() => ({ status: 404, body: 'no such page' }));
-    expect(run.error).toBe(`GET ${server.url('page-0002.json')}: HTTP 404 Not Found: no such page`);
+    expect(run.error).toBe(`GET ${server.url('page-0002.json')}: HTTP 404 Not Found`);
     expect(server.requestsFor('page-0002.json')).toHaveLength(1);
     await expectOnlyPage1(run);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import passport from 'passport';
@@ -57,6 +57,10 @@ export async function createTestEnvironment(extraEnv: Record<string, string> = {
     // Closed by default outside local mode; the tests read both (test/e2e/deployment-defaults checks the defaults).
     PATCHGATE_METRICS_OPEN: 'true',
     PATCHGATE_API_DOCS: 'true',
+    // Outside local mode both are off; the tests' upstreams are loopback servers and feeds written
+    // under the temp dir or the repository (test/e2e/outbound-policy.e2e-spec.ts turns them off).
+    PATCHGATE_ALLOW_PRIVATE_UPSTREAMS: 'true',
+    PATCHGATE_FILE_URL_ROOT: [tmpdir(), process.env.PATCHGATE_TEST_DATA_DIR, resolve(__dirname, '../..')].filter(Boolean).join(':'),
     ...extraEnv,
   };
   return { databaseUrl: env.DATABASE_URL, redisUrl, redisPrefix: name, env };

@@ -76,6 +76,12 @@ export class AppConfig {
   readonly queueStalledIntervalMs: number;
   /** APT repositories (docs/debian.md): a Release file's Valid-Until is its Date plus this many days. */
   readonly apt: { validDays: number };
+  /**
+   * What upstream and content URLs may reach (src/infra/http/outbound-policy.ts): file:// only
+   * under these directories (none: refused; local mode sets the sample feed's), http(s) to
+   * loopback, link-local and private addresses only when allowed.
+   */
+  readonly outbound: { fileRoots: string[]; allowPrivate: boolean };
 
   constructor(env: Environment, localMode: boolean) {
     const missing = (name: string) => new ConfigurationError([`${name} is required outside local mode`]);
@@ -134,6 +140,10 @@ export class AppConfig {
     };
     this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;
     this.apt = { validDays: env.PATCHGATE_APT_VALID_DAYS ?? 7 };
+    this.outbound = {
+      fileRoots: (env.PATCHGATE_FILE_URL_ROOT ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),
+      allowPrivate: env.PATCHGATE_ALLOW_PRIVATE_UPSTREAMS ?? false,
+    };
   }
 
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -124,6 +124,13 @@ export class Environment {
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   PATCHGATE_METRICS_OPEN?: boolean;
 
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MaxLength(2048)
+  @Matches(/^\/[^:\0]*(:\/[^:\0]*)*$/, { message: 'PATCHGATE_FILE_URL_ROOT must be absolute directories separated by ":"' })
+  PATCHGATE_FILE_URL_ROOT?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  PATCHGATE_ALLOW_PRIVATE_UPSTREAMS?: boolean;
+
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   PATCHGATE_API_DOCS?: boolean;
 
@@ -196,5 +203,5 @@ const ENVIRONMENT_KEYS = new Set([
   'PATCHGATE_CORS_ORIGINS', 'PATCHGATE_TRUST_PROXY', 'PATCHGATE_REQUEST_TIMEOUT_MS',
   'PATCHGATE_KEEP_ALIVE_TIMEOUT_MS', 'PATCHGATE_LOGIN_MAX_FAILURES_PER_USER', 'PATCHGATE_LOGIN_MAX_FAILURES_PER_IP',
   'PATCHGATE_LOGIN_LOCK_SECONDS', 'PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE', 'PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE',
-  'PATCHGATE_QUEUE_STALLED_INTERVAL_MS', 'PATCHGATE_APT_VALID_DAYS',
+  'PATCHGATE_QUEUE_STALLED_INTERVAL_MS', 'PATCHGATE_APT_VALID_DAYS', 'PATCHGATE_FILE_URL_ROOT', 'PATCHGATE_ALLOW_PRIVATE_UPSTREAMS',
 ]);

@@ -27,4 +27,18 @@ describe('the reference deployment (docker-compose.yml, config/example.env)', ()
     expect(exampleEnv).toMatch(/^PATCHGATE_METRICS_OPEN=false$/m);
     expect(exampleEnv).toMatch(/^PATCHGATE_API_DOCS=false$/m);
   });
+
+  it('runs the app as a role that does not own the approval log; migrations run as the owner', () => {
+    expect(compose).toMatch(/DATABASE_URL: postgres:\/\/patchgate_app:\$\{PATCHGATE_DB_APP_PASSWORD:\?[^}]*\}@postgres:5432\/patchgate/);
+    expect(compose).toMatch(/PATCHGATE_RUN_MIGRATIONS: "false"/);
+    expect(service('migrate')).toMatch(/DATABASE_URL: postgres:\/\/patchgate_owner:/);
+    expect(service('migrate')).toMatch(/"migration:run"/);
+    expect(service('api')).toMatch(/migrate: \{ condition: service_completed_successfully \}/);
+    expect(service('postgres')).toMatch(/\.\/config\/postgres-init:\/docker-entrypoint-initdb\.d:ro/);
+    const init = readFileSync(join(ROOT, 'config/postgres-init/10-roles.sh'), 'utf8');
+    expect(init).toMatch(/CREATE DATABASE patchgate OWNER patchgate_owner;/);
+    expect(init).toMatch(/GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO patchgate_app;/);
+    expect(exampleEnv).toMatch(/^PATCHGATE_DB_OWNER_PASSWORD=/m);
+    expect(exampleEnv).toMatch(/^PATCHGATE_DB_APP_PASSWORD=/m);
+  });
 });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
+import { SettingsModule } from '../settings/settings.module';
 import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { ApprovalsCatalogListener } from './approvals-catalog.listener';
 import { ApprovalsRepository } from './approvals.repository';
@@ -19,7 +20,7 @@ import { RuleEvaluator } from './rules/rule-evaluator';
  * effective-decision query for the check-in.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule, ContentModule],
+  imports: [TypeOrmModule.forFeature([ApprovalEntity, ApprovalRuleEntity]), ApprovalLogModule, GroupsModule, ContentModule, SettingsModule],
   providers: [
     ApprovalsRepository,
     ApprovalsService,

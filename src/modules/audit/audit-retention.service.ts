@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from '../../infra/config/app-config';
 import { JobName, QueueName } from '../../infra/queue/queue-names';
 import { AuditLogsRepository } from './audit-logs.repository';
+import { ApprovalLogCheckpoints } from './checkpoints/approval-log-checkpoints.service';
 import { SYSTEM_ACTOR } from './events/audit-event';
 import { AuditEventsRepository } from './events/audit-events.repository';
 import { AuditTrail } from './events/audit-trail.service';
@@ -20,7 +21,8 @@ export interface AuditRetentionOutcome {
 /**
  * The daily audit job: prunes audit events past PATCHGATE_AUDIT_EVENT_RETENTION_DAYS (nothing when
  * unset) and records the pruning as an audit event; and logs the approval log's chain head at
- * info level, so the log stream holds an anchor outside the database. The approval log and the
+ * info level and stores a signed checkpoint of it, so the log stream holds an anchor outside the
+ * database and a cut-short chain is detected by the next verification. The approval log and the
  * sync log are never pruned. Its jobs run on the maintenance queue, whose one processor
  * (MaintenanceProcessor) calls run().
  */
@@ -33,6 +35,7 @@ export class AuditRetention implements OnApplicationBootstrap {
     private readonly events: AuditEventsRepository,
     private readonly logs: AuditLogsRepository,
     private readonly trail: AuditTrail,
+    private readonly checkpoints: ApprovalLogCheckpoints,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
   ) {}
 
@@ -43,6 +46,8 @@ export class AuditRetention implements OnApplicationBootstrap {
   async run(now = new Date()): Promise<AuditRetentionOutcome> {
     const approvalLogHead = await this.logs.findApprovalChainHead();
     this.logger.log({ approvalLogHead }, 'approval log chain head');
+    // The daily signed checkpoint of the head (src/modules/audit/checkpoints).
+    await this.checkpoints.record('daily', now);
     const days = this.config.auditEventRetentionDays;
     if (days === null) return { deleted: 0, olderThan: null, approvalLogHead };
     const olderThan = new Date(now.getTime() - days * 24 * 3600 * 1000);

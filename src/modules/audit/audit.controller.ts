@@ -4,7 +4,7 @@ import { Roles } from '../../common/auth/access.decorators';
 import { Role } from '../../common/auth/role';
 import { Page } from '../../common/pagination/page';
 import { AuditService } from './audit.service';
-import { ApprovalLogQueryDto, ApprovalLogListEntryDto, ChainHeadDto, ChainVerificationDto } from './dto/approval-log-query.dto';
+import { ApprovalLogQueryDto, ApprovalLogListEntryDto, ChainCheckpointDto, ChainHeadDto, ChainVerificationDto } from './dto/approval-log-query.dto';
 import { AuditEventDto, AuditEventQueryDto, AuditLogQueryDto, SyncRunLogQueryDto } from './dto/audit-query.dto';
 
 const when = (text?: string) => (text ? new Date(text) : undefined);
@@ -50,6 +50,13 @@ export class AuditController {
   @ApiOkResponse({ type: ChainVerificationDto })
   verify(): Promise<ChainVerificationDto> {
     return this.audit.verifyApprovalLog();
+  }
+
+  /** Every signed checkpoint of the chain head, oldest first: export them with the log and keep them elsewhere. */
+  @Get('approvals/checkpoints')
+  @ApiOkResponse({ type: ChainCheckpointDto, isArray: true })
+  checkpoints(): Promise<ChainCheckpointDto[]> {
+    return this.audit.approvalLogCheckpoints();
   }
 
   /** The newest approval-log entry's seq and hash: ship it to a store outside the database to anchor the chain. */

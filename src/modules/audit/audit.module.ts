@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { ApprovalLogModule } from '../approval-log/approval-log.module';
 import { AuditLogsRepository } from './audit-logs.repository';
 import { AuditService } from './audit.service';
+import { ApprovalLogCheckpointsRepository } from './checkpoints/approval-log-checkpoints.repository';
+import { ApprovalLogCheckpoints } from './checkpoints/approval-log-checkpoints.service';
+import { SigningModule } from '../signing/signing.module';
 import { AuditTrailModule } from './events/audit-trail.module';
 import { LogExporter } from './export/log-exporter';
 
@@ -11,8 +14,8 @@ import { LogExporter } from './export/log-exporter';
  * the daily retention job by AuditWorkerModule (worker only).
  */
 @Module({
-  imports: [ApprovalLogModule, AuditTrailModule],
-  providers: [AuditService, AuditLogsRepository, LogExporter],
-  exports: [AuditService, AuditLogsRepository],
+  imports: [ApprovalLogModule, AuditTrailModule, SigningModule],
+  providers: [AuditService, AuditLogsRepository, LogExporter, ApprovalLogCheckpoints, ApprovalLogCheckpointsRepository],
+  exports: [AuditService, AuditLogsRepository, ApprovalLogCheckpoints],
 })
 export class AuditModule {}

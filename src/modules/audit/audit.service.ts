@@ -6,7 +6,8 @@ import { ApprovalLogFilter, ApprovalLogRepository } from '../approval-log/approv
 import { APPROVAL_LOG_COLUMNS, AUDIT_EVENT_COLUMNS, SYNC_RUN_COLUMNS, toApprovalLogRecord, toAuditEventRecord, toSyncRunRecord } from './audit-log-records';
 import { AuditLogsRepository, SyncRunLogFilter } from './audit-logs.repository';
 import { ApprovalLogVerifier } from '../approval-log/approval-log.verifier';
-import { ApprovalLogListEntryDto, ChainHeadDto, ChainVerificationDto } from './dto/approval-log-query.dto';
+import { ApprovalLogCheckpoints } from './checkpoints/approval-log-checkpoints.service';
+import { ApprovalLogListEntryDto, ChainCheckpointDto, ChainHeadDto, ChainVerificationDto } from './dto/approval-log-query.dto';
 import { AuditEventDto, SyncRunLogEntryDto } from './dto/audit-query.dto';
 import { AuditEventFilter, AuditEventsRepository } from './events/audit-events.repository';
 import { StreamedFormat } from './export/export-format';
@@ -34,6 +35,7 @@ export class AuditService {
     private readonly logs: AuditLogsRepository,
     private readonly events: AuditEventsRepository,
     private readonly exporter: LogExporter,
+    private readonly checkpoints: ApprovalLogCheckpoints,
   ) {}
 
   async approvalLog(filter: ApprovalLogFilter, order: Order, limit: number, cursor?: string): Promise<Page<ApprovalLogListEntryDto>> {
@@ -71,12 +73,28 @@ export class AuditService {
     return this.exporter.export({ log: 'events', format, selection: this.events.selection(filter, order), columns: AUDIT_EVENT_COLUMNS, toRecord: toAuditEventRecord });
   }
 
-  /** Also logs the chain head at info level, so every verification leaves an anchor in the log stream. */
+  /**
+   * Recomputes the chain, then compares its head with the last signed checkpoint: a head older
+   * than it means entries were removed (`truncated`). A sound chain gets a new checkpoint of its
+   * head. Also logs the head at info level, so every verification leaves an anchor in the log stream.
+   */
   async verifyApprovalLog(): Promise<ChainVerificationDto> {
     const head = await this.logs.findApprovalChainHead();
-    const result = await this.verifier.verify();
+    const chain = await this.verifier.verify();
+    let result: ChainVerificationDto = { ...chain, truncated: false, reason: null };
+    if (!chain.ok) {
+      result.reason = `entry ${chain.firstBrokenSeq} is missing, altered or out of chain`;
+    } else {
+      const finding = await this.checkpoints.check(chain.checked);
+      if (finding) result = { ok: false, checked: chain.checked, firstBrokenSeq: finding.firstBrokenSeq, truncated: finding.truncated, reason: finding.reason };
+      else await this.checkpoints.record('verify');
+    }
     this.logger.log({ approvalLogHead: head, ...result }, 'approval log verified');
     return result;
+  }
+
+  async approvalLogCheckpoints(): Promise<ChainCheckpointDto[]> {
+    return (await this.checkpoints.list()).map(({ seq, hash, time, reason, keyId, signature }) => ({ seq, hash, time, reason, keyId, signature }));
   }
 
   async approvalChainHead(): Promise<ChainHeadDto> {

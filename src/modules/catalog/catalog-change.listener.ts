@@ -10,6 +10,8 @@ export interface CatalogChange {
   currentRevision: number;
   /** the new current revision requires a EULA that the previous one did not */
   newlyRequiresEula: boolean;
+  /** the new current revision's files (names, URLs, SHA-256 or sizes) differ from the previous one's */
+  filesChanged: boolean;
 }
 
 /**

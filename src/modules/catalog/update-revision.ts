@@ -46,3 +46,12 @@ export interface UpdateRevisionData {
   applicability: Applicability;
   state: UpdateState;
 }
+
+/**
+ * What a revision's files are, independent of their order: names, URLs, SHA-256 and sizes. Two
+ * revisions with the same key install the same bytes; a different key means an approval given to
+ * the old files must not silently carry over (src/modules/approvals/approvals-catalog.listener.ts).
+ */
+export function filesKey(files: readonly UpdateFile[]): string {
+  return JSON.stringify(files.map((f) => [f.name, f.url, f.sha256.toLowerCase(), f.size]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)));
+}

@@ -6,7 +6,8 @@ import { HandlesJobs } from '../../infra/queue/handles-jobs.decorator';
 import { JobName, QueueName } from '../../infra/queue/queue-names';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { ContentFailuresCounter } from './content-failures.counter';
-import { openContentSource } from './content-source';
+import { OutboundPolicy } from '../../infra/http/outbound-policy';
+import { openContentSource, policyRefusal } from './content-source';
 import { ContentQueue, DownloadContentJob, RequestContentJob } from './content-queue';
 import { ContentRepository } from './content.repository';
 import { ContentService } from './content.service';
@@ -25,6 +26,7 @@ import { CONTENT_STORAGE, ContentStorage, ContentVerificationError } from './sto
 export class ContentProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ContentProcessor.name);
   private readonly shutdown = new AbortController();
+  private readonly policy: OutboundPolicy;
 
   constructor(
     private readonly content: ContentService,
@@ -36,6 +38,7 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
   ) {
     super();
+    this.policy = new OutboundPolicy(config.outbound);
   }
 
   /** Applies the configured concurrency, and re-derives pending downloads (a Redis that lost its jobs). */
@@ -81,7 +84,7 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
     try {
       if (!(await this.storage.has(file.sha256))) {
         const upstream = await this.files.findPatchgateUpstream();
-        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, signal, upstream));
+        await this.storage.write(file.sha256, file.size, (offset) => openContentSource(file.url, offset, signal, this.policy, upstream));
       }
     } catch (caught) {
       if (this.shutdown.signal.aborted) throw caught;
@@ -89,6 +92,13 @@ export class ContentProcessor extends WorkerHost implements OnApplicationBootstr
       const reason = (error as Error).message;
       const wrongBytes = error instanceof ContentVerificationError;
       await this.failures.add();
+      const refusal = policyRefusal(error);
+      if (refusal) {
+        // The URL or an address it resolves to is not allowed (src/infra/http/outbound-policy.ts): final.
+        this.logger.warn(`content: ${file.sha256} from ${file.url} refused: ${refusal}`);
+        await this.files.markFailed(file.sha256, `refused: ${refusal}`, true);
+        return;
+      }
       if (wrongBytes || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         this.logger.warn(`content: ${file.sha256} from ${file.url} failed: ${reason}`);
         await this.files.markFailed(file.sha256, wrongBytes ? `verification failed: ${reason}` : reason, wrongBytes);

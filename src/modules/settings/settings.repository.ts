@@ -14,8 +14,14 @@ export class SettingsRepository {
     return manager.findOneByOrFail(ServerSettingsEntity, { id: ROW_ID });
   }
 
+  /** Read in the caller's transaction (the sync's, when it decides what a new revision does to approvals). */
+  async approveNewRevisions(manager: EntityManager): Promise<boolean> {
+    const [row]: { approve_new_revisions: boolean }[] = await manager.query('SELECT approve_new_revisions FROM server_settings WHERE id = $1', [ROW_ID]);
+    return row.approve_new_revisions;
+  }
+
   async saveSettings(
-    change: Partial<{ targetingMode: TargetingMode; checkInSeconds: number; staleAfterDays: number }>,
+    change: Partial<{ targetingMode: TargetingMode; checkInSeconds: number; staleAfterDays: number; approveNewRevisions: boolean }>,
     by: string,
     manager: EntityManager = this.settings.manager,
   ): Promise<ServerSettingsEntity> {

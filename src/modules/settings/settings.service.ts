@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/role';
 import { UnitOfWork } from '../../infra/database/unit-of-work';
 import { OfferVersionsService } from '../offer-versions/offer-versions.service';
@@ -10,6 +11,7 @@ const toDto = (s: ServerSettingsEntity): ServerSettingsDto => ({
   targetingMode: s.targetingMode,
   checkInSeconds: s.checkInSeconds,
   staleAfterDays: s.staleAfterDays,
+  approveNewRevisions: s.approveNewRevisions,
   updatedAt: s.updatedAt.toISOString(),
   updatedBy: s.updatedBy,
 });
@@ -32,6 +34,11 @@ export class SettingsService {
 
   async checkInIntervalSeconds(): Promise<number> {
     return (await this.settings.findSettings()).checkInSeconds;
+  }
+
+  /** Whether a new revision of an approved update keeps its approvals; read in `manager`'s transaction. */
+  approveNewRevisions(manager: EntityManager): Promise<boolean> {
+    return this.settings.approveNewRevisions(manager);
   }
 
   async get(): Promise<ServerSettingsDto> {

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../infra/http/outbound-policy';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -51,7 +52,12 @@ export class AptRepositoryService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
     private readonly signing: RepositorySigningKeyService,
-  ) {}
+  ) {
+    this.outbound = new OutboundPolicy(config.outbound);
+  }
+
+  /** What a baseline .deb's upstream URL may reach (src/infra/http/outbound-policy.ts), as for content downloads. */
+  private readonly outbound: OutboundPolicy;
 
   /** The deb822 .sources the computer should use (GET /client/v1/apt/sources); `server`: how it reaches us. */
   async sourcesFor(computerId: string, server: string): Promise<string> {
@@ -138,7 +144,7 @@ export class AptRepositoryService {
     let pending = this.fetching.get(sha256);
     if (!pending) {
       pending = this.storage
-        .write(sha256, size, (offset) => openContentSource(url, offset, AbortSignal.timeout(10 * 60_000)))
+        .write(sha256, size, (offset) => openContentSource(url, offset, AbortSignal.timeout(10 * 60_000), this.outbound))
         .catch((error: unknown) => this.log.warn(`fetching ${url} (${sha256}) failed: ${(error as Error).message}`))
         .finally(() => this.fetching.delete(sha256));
       this.fetching.set(sha256, pending);

@@ -52,4 +52,19 @@ export class ChainVerificationDto {
   @ApiProperty({ description: 'every entry chains to the one before and its hash matches its content' }) ok: boolean;
   @ApiProperty({ description: 'entries examined (all of them when ok)' }) checked: number;
   @ApiProperty({ nullable: true, description: 'the first entry that is missing, altered or out of chain' }) firstBrokenSeq: number | null;
+  @ApiProperty({ description: 'the chain ends before the last signed checkpoint: entries at its end were removed' }) truncated: boolean;
+  @ApiProperty({ nullable: true, description: 'why ok is false; null when ok' }) reason: string | null;
+}
+
+/** A signed checkpoint of the approval log's head (docs/auditing.md). */
+export class ChainCheckpointDto {
+  @ApiProperty({ description: 'the head entry\'s seq (0: the log was empty)' }) seq: number;
+  @ApiProperty({ description: 'the head entry\'s hash (64 zeros for an empty log)' }) hash: string;
+  @ApiProperty() time: string;
+  @ApiProperty({ enum: ['verify', 'daily'] }) reason: 'verify' | 'daily';
+  @ApiProperty({ description: 'the signing key (GET /client/v1/keys lists the public keys)' }) keyId: string;
+  @ApiProperty({
+    description: 'Ed25519 over the UTF-8 bytes of {"log":"patchgate-approval-log","seq":<seq>,"hash":"<hash>","time":"<time>"}, base64',
+  })
+  signature: string;
 }

@@ -8,6 +8,7 @@ import { AuditActor, AuditResult, NewAuditEvent, RequestOrigin } from './audit-e
 import { AuditEventsRepository } from './audit-events.repository';
 import { actionOf, actorOf, isAdminApi, LOGIN_ROUTE, originOf, routeOf, targetOf } from './audit-request';
 import { summarizeBody } from './audit-summary';
+import { DENIALS_RECORDED_PER_IP_PER_MINUTE, DenialThrottle } from './denial-throttle';
 
 const MAX_ERROR_TEXT = 300;
 
@@ -24,7 +25,10 @@ export class AuditTrail implements AccessDenialListener {
   /** Requests the interceptor saw: their denials are recorded there, not by the error filter. */
   private readonly seenByInterceptor = new WeakSet<object>();
 
-  constructor(private readonly events: AuditEventsRepository) {}
+  constructor(
+    private readonly events: AuditEventsRepository,
+    private readonly denials: DenialThrottle,
+  ) {}
 
   async record(event: NewAuditEvent): Promise<void> {
     try {
@@ -39,8 +43,30 @@ export class AuditTrail implements AccessDenialListener {
   }
 
   /** A handler (or a pipe before it) settled: success, or the error it threw. */
-  recordRequest(request: FastifyRequest, result: AuditResult, statusCode: number, outcome: { value?: unknown; error?: unknown }): Promise<void> {
-    return this.record(eventFor(request, result, statusCode, outcome));
+  async recordRequest(request: FastifyRequest, result: AuditResult, statusCode: number, outcome: { value?: unknown; error?: unknown }): Promise<void> {
+    if (result !== 'denied') return this.record(eventFor(request, result, statusCode, outcome));
+    // Denials are bounded per client address and minute (denial-throttle.ts); a 401's body is
+    // never stored: an unauthenticated caller must not be able to write data into the trail.
+    const { clientIp, requestId } = originOf(request);
+    const decision = await this.denials.decide(clientIp);
+    if (decision === 'count') return;
+    if (decision === 'aggregate') {
+      return this.record({
+        actor: actorOf(request),
+        action: 'denied requests (aggregated)',
+        targetType: null,
+        targetId: null,
+        result: 'denied',
+        statusCode,
+        clientIp,
+        requestId,
+        summary: {
+          note: `more than ${DENIALS_RECORDED_PER_IP_PER_MINUTE} denied requests from this address this minute: the rest are counted in patchgate_audit_denials_suppressed_total, not recorded`,
+        },
+      });
+    }
+    const event = eventFor(request, result, statusCode, outcome);
+    return this.record(statusCode === 401 ? { ...event, summary: event.summary && 'error' in event.summary ? { error: event.summary.error } : null } : event);
   }
 
   /**

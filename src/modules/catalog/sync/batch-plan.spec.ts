@@ -1,4 +1,4 @@
-import { UpdateRevisionData } from '../update-revision';
+import { filesKey, UpdateFile, UpdateRevisionData } from '../update-revision';
 import { CONTENT_DIFFERS, EXPIRY_IS_FINAL, outcomeOf, planBatch, revisionKey, StoredRevision, UpdateSnapshot } from './batch-plan';
 import { contentHash, NormalizedFeedItem } from './feed-item.validator';
 
@@ -31,14 +31,19 @@ function revision(updateId: string, rev: number, overrides: Partial<UpdateRevisi
 
 const stored = (...items: NormalizedFeedItem[]) =>
   new Map<string, StoredRevision>(items.map((n) => [revisionKey(n.item.updateId, n.item.revision), { contentHash: n.contentHash, expired: n.item.state === 'expired' }]));
-const snapshot = (currentRevision: number, expired = false, requiresEula = false): UpdateSnapshot => ({ currentRevision, expired, requiresEula });
+const snapshot = (currentRevision: number, expired = false, requiresEula = false, files: UpdateFile[] = []): UpdateSnapshot => ({
+  currentRevision,
+  expired,
+  requiresEula,
+  filesKey: filesKey(files),
+});
 
 describe(planBatch.name, () => {
   it('inserts a new update with its current revision and reports it as new', () => {
     const plan = planBatch({ items: [revision(A, 1)], updates: new Map(), revisions: new Map() });
     expect(plan.newRevisions.map((n) => n.item.revision)).toEqual([1]);
     expect(plan.currentRevisions).toHaveLength(1);
-    expect(plan.changes).toEqual([{ updateId: A, kind: 'new', previousRevision: null, currentRevision: 1, newlyRequiresEula: false }]);
+    expect(plan.changes).toEqual([{ updateId: A, kind: 'new', previousRevision: null, currentRevision: 1, newlyRequiresEula: false, filesChanged: false }]);
     expect(plan.products).toEqual(['Windows/Windows 11']);
   });
 
@@ -53,7 +58,20 @@ describe(planBatch.name, () => {
     const r1 = revision(A, 1);
     const plan = planBatch({ items: [revision(A, 2, { requiresEula: true })], updates: new Map([[A, snapshot(1)]]), revisions: stored(r1) });
     expect(plan.currentRevisions.map((c) => c.item.item.revision)).toEqual([2]);
-    expect(plan.changes).toEqual([{ updateId: A, kind: 'revised', previousRevision: 1, currentRevision: 2, newlyRequiresEula: true }]);
+    expect(plan.changes).toEqual([{ updateId: A, kind: 'revised', previousRevision: 1, currentRevision: 2, newlyRequiresEula: true, filesChanged: false }]);
+  });
+
+  it('notes a revision whose files differ (name, URL, SHA-256 or size), not one whose files are only listed in another order', () => {
+    const f1 = { name: 'a.msu', url: 'https://example.invalid/a.msu', sha256: 'a'.repeat(64), size: 1 };
+    const f2 = { name: 'b.msu', url: 'https://example.invalid/b.msu', sha256: 'b'.repeat(64), size: 2 };
+    const r1 = revision(A, 1, { files: [f1, f2] });
+    const before = new Map([[A, snapshot(1, false, false, [f1, f2])]]);
+    const reordered = planBatch({ items: [revision(A, 2, { files: [f2, f1] })], updates: before, revisions: stored(r1) });
+    expect(reordered.changes).toEqual([{ updateId: A, kind: 'revised', previousRevision: 1, currentRevision: 2, newlyRequiresEula: false, filesChanged: false }]);
+    for (const changed of [{ name: 'c.msu' }, { url: 'https://example.invalid/c.msu' }, { sha256: 'c'.repeat(64) }, { size: 3 }]) {
+      const plan = planBatch({ items: [revision(A, 2, { files: [f1, { ...f2, ...changed }] })], updates: before, revisions: stored(r1) });
+      expect(plan.changes).toEqual([{ updateId: A, kind: 'revised', previousRevision: 1, currentRevision: 2, newlyRequiresEula: false, filesChanged: true }]);
+    }
   });
 
   it('expires a stored revision in place when only its state changes', () => {
@@ -64,7 +82,7 @@ describe(planBatch.name, () => {
     expect(plan.newRevisions).toEqual([]);
     expect(plan.currentRevisions).toEqual([]);
     expect(plan.expiredUpdates).toEqual([A]);
-    expect(plan.changes).toEqual([{ updateId: A, kind: 'expired', previousRevision: 1, currentRevision: 1, newlyRequiresEula: false }]);
+    expect(plan.changes).toEqual([{ updateId: A, kind: 'expired', previousRevision: 1, currentRevision: 1, newlyRequiresEula: false, filesChanged: false }]);
   });
 
   it('keeps a stored revision served again with other content, as an item error', () => {

@@ -1,4 +1,5 @@
 import { CatalogChange } from '../catalog-change.listener';
+import { filesKey } from '../update-revision';
 import { contentHash, NormalizedFeedItem } from './feed-item.validator';
 
 /** What the catalog holds for one update: enough to decide what an item changes. */
@@ -6,6 +7,8 @@ export interface UpdateSnapshot {
   currentRevision: number;
   expired: boolean;
   requiresEula: boolean;
+  /** The current revision's files (`filesKey` of src/modules/catalog/update-revision.ts). */
+  filesKey: string;
 }
 
 /** A stored revision, as far as deciding whether an item repeats it. */
@@ -117,7 +120,7 @@ export function planBatch(input: BatchInput): BatchPlan {
     const expired = (before?.expired ?? false) || expires;
     const after: UpdateSnapshot =
       currentChanged && top
-        ? { currentRevision: top.item.revision, expired, requiresEula: top.item.requiresEula }
+        ? { currentRevision: top.item.revision, expired, requiresEula: top.item.requiresEula, filesKey: filesKey(top.item.files) }
         : { ...before!, expired };
     outcomes.set(updateId, { before, after });
     if (currentChanged && top) currentRevisions.push({ item: top, expired });
@@ -133,6 +136,7 @@ export function planBatch(input: BatchInput): BatchPlan {
         currentRevision: after.currentRevision,
         // A new update has no previous revision whose approvals a EULA could suspend.
         newlyRequiresEula: before !== null && after.requiresEula && !before.requiresEula,
+        filesChanged: before !== null && after.filesKey !== before.filesKey,
       });
     }
   }

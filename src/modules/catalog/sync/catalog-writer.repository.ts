@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { revisionKey, StoredRevision, UpdateSnapshot } from './batch-plan';
 import { contentHash, FeedPageLocation, normalizeFeedItem, NormalizedFeedItem } from './feed-item.validator';
-import { UpdateRevisionData } from '../update-revision';
+import { filesKey, UpdateFile, UpdateRevisionData } from '../update-revision';
 
 /** An update's state before the run that is syncing it (`null`: it was not in the catalog). */
 export type StateBeforeRun = Pick<UpdateSnapshot, 'currentRevision' | 'expired'> | null;
@@ -46,18 +46,19 @@ export class CatalogWriterRepository {
       current_revision: number | null;
       state: string | null;
       requires_eula: boolean | null;
+      files: UpdateFile[] | null;
       tracked: boolean;
       previous_revision: number | null;
       previously_expired: boolean | null;
     }[] = await manager.query(
       // One primary-key probe per pair and table, whatever the statistics say: the tables grow
       // fast during a first sync, and a join planned on stale statistics would scan them whole.
-      `SELECT p.update_id, p.revision, r.content_hash, r.state AS revision_state, u.current_revision, u.state, u.requires_eula,
+      `SELECT p.update_id, p.revision, r.content_hash, r.state AS revision_state, u.current_revision, u.state, u.requires_eula, u.files,
               t.tracked IS NOT NULL AS tracked, t.previous_revision, t.previously_expired
          FROM unnest($2::uuid[], $3::int[]) AS p(update_id, revision)
          LEFT JOIN LATERAL (SELECT r.content_hash, r.state FROM update_revisions r
                              WHERE r.update_id = p.update_id AND r.revision = p.revision LIMIT 1) r ON true
-         LEFT JOIN LATERAL (SELECT u.current_revision, u.state, u.requires_eula FROM updates u
+         LEFT JOIN LATERAL (SELECT u.current_revision, u.state, u.requires_eula, u.files FROM updates u
                              WHERE u.update_id = p.update_id LIMIT 1) u ON true
          ${tracking}`,
       [syncRunId, pairs.map((p) => p.updateId), pairs.map((p) => p.revision)],
@@ -68,7 +69,7 @@ export class CatalogWriterRepository {
         state.revisions.set(revisionKey(row.update_id, row.revision), { contentHash: row.content_hash, expired: row.revision_state === 'expired' });
       }
       if (row.current_revision !== null) {
-        state.snapshots.set(row.update_id, { currentRevision: row.current_revision, expired: row.state === 'expired', requiresEula: row.requires_eula === true });
+        state.snapshots.set(row.update_id, { currentRevision: row.current_revision, expired: row.state === 'expired', requiresEula: row.requires_eula === true, filesKey: filesKey(row.files ?? []) });
       }
       if (row.tracked) {
         state.tracked.set(row.update_id, row.previous_revision === null ? null : { currentRevision: row.previous_revision, expired: row.previously_expired === true });

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../infra/http/outbound-policy';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ describe(PageFetcher.name, () => {
   let base: string;
   let handler: Handler;
   let hits: number;
-  const fetcher = new PageFetcher({ timeoutMs: 300, attempts: 3, retryDelayMs: 10, maxBytes: 1024 });
+  const fetcher = new PageFetcher({ timeoutMs: 300, attempts: 3, retryDelayMs: 10, maxBytes: 1024, policy: OutboundPolicy.permissive() });
   const dir = mkdtempSync(join(tmpdir(), 'page-fetcher-'));
 
   beforeAll(async () => {
@@ -43,17 +44,39 @@ describe(PageFetcher.name, () => {
     expect(authorization).toBe('Bearer secret');
   });
 
+  it('refuses a redirect to another origin, never sending the token there', async () => {
+    const other = base.replace('127.0.0.1', 'localhost');
+    const requests: { host?: string; authorization?: string }[] = [];
+    handler = (req, res) => {
+      requests.push({ host: req.headers.host, authorization: req.headers.authorization });
+      if (req.headers.host === new URL(base).host) return void res.writeHead(302, { location: `${other}/stolen.json` }).end();
+      res.writeHead(200).end('{}');
+    };
+    const error = await fetcher.fetch(`${base}/index.json`, { token: 'secret' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).transient).toBe(false);
+    expect((error as Error).message).toBe(`GET ${base}/index.json: redirected to another origin (${other}): refused`);
+    expect(requests).toEqual([{ host: new URL(base).host, authorization: 'Bearer secret' }]);
+  });
+
+  it('gives up after a bounded number of same-origin redirects', async () => {
+    handler = (req, res, hit) => res.writeHead(307, { location: `/loop-${hit}.json` }).end();
+    await expect(fetcher.fetch(`${base}/loop.json`)).rejects.toThrow(`GET ${base}/loop.json: more than 5 redirects`);
+    expect(hits).toBe(6);
+  });
+
   it('retries a 5xx and succeeds when the upstream recovers', async () => {
     handler = (_req, res, hit) => (hit < 3 ? res.writeHead(503).end('busy') : res.writeHead(200).end('{}'));
     await expect(fetcher.fetch(`${base}/p.json`)).resolves.toMatchObject({ body: Buffer.from('{}') });
     expect(hits).toBe(3);
   });
 
-  it('gives up on a persistent 5xx after the configured attempts, naming the URL and status', async () => {
+  it('gives up on a persistent 5xx after the configured attempts, naming the URL and status, never echoing the body', async () => {
     handler = (_req, res) => res.writeHead(500, { 'content-type': 'application/problem+json' }).end('{"detail":"database is down"}');
     const error = await fetcher.fetch(`${base}/p.json`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as Error).message).toBe(`GET ${base}/p.json: HTTP 500 Internal Server Error: database is down (after 3 attempts)`);
+    expect((error as Error).message).toBe(`GET ${base}/p.json: HTTP 500 Internal Server Error (after 3 attempts)`);
+    expect((error as UpstreamError).answer).toEqual({ status: 500 });
     expect(hits).toBe(3);
   });
 

@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { outboundRefusal, OutboundPolicy, OutboundRefusedError } from '../../../infra/http/outbound-policy';
 
 export interface PageFetcherOptions {
   /** Time limit of one request, from sending it to the last byte of the body. */
@@ -10,6 +12,8 @@ export interface PageFetcherOptions {
   retryDelayMs: number;
   /** Largest page accepted; reading stops as soon as a body is known to be larger. */
   maxBytes: number;
+  /** Which URLs may be fetched at all (file roots, private addresses): src/infra/http/outbound-policy.ts. */
+  policy: OutboundPolicy;
 }
 
 export interface FetchedPage {
@@ -44,8 +48,6 @@ export class UpstreamError extends Error {
     readonly answer: {
       /** The HTTP status, when the upstream answered. */
       status?: number;
-      /** The upstream's problem+json `detail` or the start of its text, when it gave one. */
-      detail?: string;
       /** The upstream's Retry-After, in ms, when it sent a usable one. */
       retryAfterMs?: number;
     } = {},
@@ -69,8 +71,9 @@ const TRANSIENT_NETWORK_CODES = new Set([
 ]);
 /** The longest Retry-After we honour; a longer one is treated as the normal backoff. */
 const MAX_RETRY_AFTER_MS = 30_000;
-/** Bytes of an error body kept for the message. */
-const ERROR_DETAIL_BYTES = 4096;
+/** Redirects followed per request, each on the requested URL's origin. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -96,6 +99,12 @@ export class PageFetcher {
 
   async fetch(url: string, request: FetchRequest = {}): Promise<FetchedPage> {
     const target = new URL(url);
+    try {
+      this.options.policy.check(target);
+    } catch (error) {
+      if (error instanceof OutboundRefusedError) throw new UpstreamError(`${target.protocol === 'file:' ? 'file:// URL' : url}: ${error.message}`, false);
+      throw error;
+    }
     if (target.protocol === 'file:') return this.readFile(target, request);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new UpstreamError(`${url}: unsupported scheme ${target.protocol}`, false);
@@ -129,19 +138,22 @@ export class PageFetcher {
     if (request.ifModifiedSince) headers['if-modified-since'] = request.ifModifiedSince;
     const maxBytes = request.maxBytes ?? this.options.maxBytes;
     try {
-      const response = await fetch(url, { headers, signal, redirect: 'follow' });
+      const response = await this.followSameOrigin(url, headers, signal);
       const validators = { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
       if (response.status === 304 && (request.ifNoneMatch || request.ifModifiedSince)) {
         await response.body?.cancel().catch(() => undefined);
         return { url: response.url || url.href, body: Buffer.alloc(0), notModified: true, ...validators };
       }
       if (response.status !== 200) {
-        const detail = await readErrorDetail(response);
+        // Status and a fixed reason only: what the upstream wrote in its body or status line never
+        // reaches the sync log, so an admin-set URL cannot be used to read internal answers.
+        await response.body?.cancel().catch(() => undefined);
         const transient = response.status >= 500 || response.status === 429;
+        const reason = STATUS_CODES[response.status];
         throw new UpstreamError(
-          `GET ${url.href}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${detail ? `: ${detail}` : ''}`,
+          `GET ${url.href}: HTTP ${response.status}${reason ? ` ${reason}` : ''}`,
           transient,
-          { status: response.status, detail, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) },
+          { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) },
         );
       }
       const declared = Number(response.headers.get('content-length') ?? NaN);
@@ -155,10 +167,42 @@ export class PageFetcher {
       if (error instanceof UpstreamError) throw error;
       if (outer?.aborted) throw new FetchAbortedError();
       if (timeout.signal.aborted) throw new UpstreamError(`GET ${url.href}: no complete answer within ${this.options.timeoutMs} ms (timed out)`, true);
+      const refused = outboundRefusal(error);
+      if (refused) throw new UpstreamError(`GET ${url.href}: ${refused}`, false);
       const code = networkErrorCode(error);
       throw new UpstreamError(`GET ${url.href}: ${describeNetworkError(error)}`, code !== undefined && TRANSIENT_NETWORK_CODES.has(code));
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Follows redirects by hand, only on the requested URL's origin (scheme, host and port): the
+   * token and the conditional headers never reach another host, and an upstream cannot send the
+   * server to an address of its choosing.
+   */
+  private async followSameOrigin(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const init: RequestInit & { dispatcher?: unknown } = { headers, signal, redirect: 'manual', dispatcher: this.options.policy.dispatcher };
+      const response = await fetch(current, init);
+      if (!REDIRECT_STATUSES.has(response.status)) {
+        return response;
+      }
+      await response.body?.cancel().catch(() => undefined);
+      const location = response.headers.get('location');
+      let next: URL | null;
+      try {
+        next = location ? new URL(location.slice(0, 4096), current) : null;
+      } catch {
+        next = null;
+      }
+      if (!next) throw new UpstreamError(`GET ${url.href}: HTTP ${response.status} redirect without a usable Location`, false, { status: response.status });
+      if (next.origin !== url.origin) {
+        throw new UpstreamError(`GET ${url.href}: redirected to another origin (${next.origin}): refused`, false, { status: response.status });
+      }
+      if (hop + 1 > MAX_REDIRECTS) throw new UpstreamError(`GET ${url.href}: more than ${MAX_REDIRECTS} redirects`, false, { status: response.status });
+      current = next;
     }
   }
 
@@ -224,41 +268,6 @@ function retryAfterMs(header: string | null): number | undefined {
   if (!header || !/^\d+$/.test(header)) return undefined;
   const ms = Number(header) * 1000;
   return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
-}
-
-/** A short, single-line reason from an error response: problem+json `detail`, else the start of the text. */
-async function readErrorDetail(response: Response): Promise<string | undefined> {
-  try {
-    const text = await readPrefix(response, ERROR_DETAIL_BYTES);
-    if ((response.headers.get('content-type') ?? '').includes('json')) {
-      try {
-        const parsed = JSON.parse(text) as { detail?: unknown };
-        if (typeof parsed.detail === 'string') return parsed.detail.replace(/\s+/g, ' ').slice(0, 300);
-      } catch {
-        // not JSON after all: use the text
-      }
-    }
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line ? line.slice(0, 200) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The first `limit` bytes of a body as text; the rest is not read. */
-async function readPrefix(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 function networkErrorCode(error: unknown): string | undefined {

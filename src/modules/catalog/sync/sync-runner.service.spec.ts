@@ -1,4 +1,5 @@
 import { UnitOfWork } from '../../../infra/database/unit-of-work';
+import { OutboundPolicy } from '../../../infra/http/outbound-policy';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { OfferVersionsService } from '../../offer-versions/offer-versions.service';
 import { CatalogChange, CatalogChangeListener } from '../catalog-change.listener';
+import { filesKey } from '../update-revision';
 import { revisionKey, UpdateSnapshot } from './batch-plan';
 import { CatalogWriterRepository, StoredPageState } from './catalog-writer.repository';
 import { SyncRunEntity } from './entities/sync-run.entity';
@@ -91,7 +93,7 @@ describe(SyncRunner.name, () => {
         revisions: new Map(pairs.map((p) => revisionKey(p.updateId, p.revision)).filter((k) => world.revisions.has(k)).map((k) => [k, world.revisions.get(k)!])),
       }),
       upsertCurrentRevisions: async (_m: EntityManager, rows: { item: NormalizedFeedItem; expired: boolean }[]) => {
-        for (const { item, expired } of rows) world.updates.set(item.item.updateId, { currentRevision: item.item.revision, expired, requiresEula: item.item.requiresEula });
+        for (const { item, expired } of rows) world.updates.set(item.item.updateId, { currentRevision: item.item.revision, expired, requiresEula: item.item.requiresEula, filesKey: filesKey(item.item.files) });
         if (rows.length) world.events.push(`write ${rows.length} updates`);
       },
       insertRevisions: async (_m: EntityManager, _r: string, items: NormalizedFeedItem[]) => {
@@ -111,7 +113,7 @@ describe(SyncRunner.name, () => {
       },
     } as unknown as DataSource;
     const rules = { add: async (name: string, data: unknown, opts: { jobId: string }) => world.events.push(`enqueue ${name} ${JSON.stringify(data)} ${opts.jobId}`) };
-    const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024 * 1024 });
+    const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024 * 1024, policy: OutboundPolicy.permissive() });
     const kinds = new UpstreamKindRegistry([new FeedUpstream(fetcher)]);
     const configs = { find: async () => null } as unknown as SyncConfigRepository;
     const offerVersions = { bumpCatalog: async () => void world.events.push('bump catalog version') } as unknown as OfferVersionsService;
@@ -140,11 +142,11 @@ describe(SyncRunner.name, () => {
     ]);
     expect(calls.every((c) => c.manager === transactionManager && c.context.syncRunId === 'run-1')).toBe(true);
     expect(calls[0].changes).toEqual([
-      { updateId: A, kind: 'new', previousRevision: null, currentRevision: 1, newlyRequiresEula: false },
-      { updateId: B, kind: 'new', previousRevision: null, currentRevision: 1, newlyRequiresEula: false },
+      { updateId: A, kind: 'new', previousRevision: null, currentRevision: 1, newlyRequiresEula: false, filesChanged: false },
+      { updateId: B, kind: 'new', previousRevision: null, currentRevision: 1, newlyRequiresEula: false, filesChanged: false },
     ]);
     // Page 2: A got a revision that newly requires a EULA; B repeated its stored revision, no change.
-    expect(calls[2].changes).toEqual([{ updateId: A, kind: 'revised', previousRevision: 1, currentRevision: 2, newlyRequiresEula: true }]);
+    expect(calls[2].changes).toEqual([{ updateId: A, kind: 'revised', previousRevision: 1, currentRevision: 2, newlyRequiresEula: true, filesChanged: false }]);
     // Counted per update over the run: A is new (not also revised), B is new (not also unchanged).
     expect(world.run).toMatchObject({ newUpdates: 2, revisedUpdates: 0, unchangedUpdates: 0, pagesProcessed: 2, itemsProcessed: 4 });
   });

@@ -4,7 +4,7 @@ import { RateLimits, TooManyRequestsError } from '../../../infra/rate-limit/rate
 import { ComputerPrincipal } from '../../../common/auth/computer-principal';
 import { ComputerTokenCache } from '../computer-token.cache';
 import { ComputersRepository } from '../computers.repository';
-import { ComputerAuthenticator } from './computer-authenticator';
+import { ComputerAuthenticator, UNKNOWN_TOKEN_TTL_MS } from './computer-authenticator';
 
 const COMPUTER_ID = '0b7e5e2c-4d1f-4a7e-9c1e-2f0a9d6b1c3e';
 const TOKEN = 'pgc_valid-token';
@@ -90,5 +90,28 @@ describe(ComputerAuthenticator.name, () => {
     await expect(authenticator.authenticate(bearer('pga_other'), 'bearer', reply)).rejects.toBeInstanceOf(UnauthorizedException);
     expect(consumed).toEqual([]);
     expect(lookedUp).toEqual([]);
+  });
+
+  it('remembers an unknown token for 30 s: repeating it costs no SQL and no Redis (issue 18 item 8)', async () => {
+    // lru-cache reads performance.now(); move it forward instead of waiting.
+    let offset = 0;
+    const realNow = performance.now.bind(performance);
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => realNow() + offset);
+    try {
+      const { authenticator, consumed, lookedUp, reply } = setUp();
+      for (let i = 0; i < 5; i++) {
+        await expect(authenticator.authenticate(bearer('pgc_random-guess'), 'bearer', reply)).rejects.toBeInstanceOf(UnauthorizedException);
+      }
+      expect(lookedUp).toEqual([hashSecretToken('pgc_random-guess')]);
+      expect(consumed).toEqual([hashSecretToken('pgc_random-guess')]);
+      // The valid token is unaffected.
+      await expect(authenticator.authenticate(bearer(TOKEN), 'bearer', reply)).resolves.toEqual(PRINCIPAL);
+      offset = UNKNOWN_TOKEN_TTL_MS + 1;
+      await new Promise((resolve) => setTimeout(resolve, 5)); // lru-cache keeps its reading of the clock for 1 ms
+      await expect(authenticator.authenticate(bearer('pgc_random-guess'), 'bearer', reply)).rejects.toBeInstanceOf(UnauthorizedException);
+      expect(lookedUp.filter((h) => h === hashSecretToken('pgc_random-guess'))).toHaveLength(2);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

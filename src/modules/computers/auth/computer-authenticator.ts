@@ -1,4 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { ComputerAuthScheme } from '../../../common/auth/access.decorators';
 import { hashSecretToken } from '../../../common/auth/secret-token';
 import { RateLimits } from '../../../infra/rate-limit/rate-limits.service';
@@ -22,8 +23,18 @@ export interface ChallengeSink {
  * No passport: the agent routes are the hot path, and passport's per-request strategy set-up cost
  * more than the checks themselves.
  */
+/** How long an unknown token's hash is remembered, per process, and how many at most. */
+export const UNKNOWN_TOKEN_TTL_MS = 30_000;
+const UNKNOWN_TOKEN_MAX = 50_000;
+
 @Injectable()
 export class ComputerAuthenticator {
+  /**
+   * Hashes of tokens no computer has, remembered briefly in this process: a token repeated by a
+   * flood costs one SQL query, then nothing for 30 s.
+   */
+  private readonly unknown = new LRUCache<string, true>({ max: UNKNOWN_TOKEN_MAX, ttl: UNKNOWN_TOKEN_TTL_MS });
+
   constructor(
     private readonly computers: ComputersRepository,
     private readonly tokens: ComputerTokenCache,
@@ -47,6 +58,8 @@ export class ComputerAuthenticator {
   async principalFor({ token, computerId }: ComputerCredentials): Promise<ComputerPrincipal | null> {
     if (typeof token !== 'string' || !token.startsWith(`${COMPUTER_TOKEN_PREFIX}_`)) return null;
     const tokenHash = hashSecretToken(token);
+    // A token found unknown in the last 30 s costs neither Redis nor SQL.
+    if (this.unknown.has(tokenHash)) return null;
     // Counted by token in the same auto-pipelined write as the cache read: no extra round trip.
     const [cached] = await Promise.all([this.tokens.get(tokenHash), this.limits.consume('computer', tokenHash)]);
     const principal = cached ?? (await this.load(tokenHash));
@@ -56,6 +69,7 @@ export class ComputerAuthenticator {
 
   private async load(tokenHash: string): Promise<ComputerPrincipal | null> {
     const computer = await this.computers.findActiveByTokenHash(tokenHash);
+    if (!computer) this.unknown.set(tokenHash, true);
     if (!computer?.groupId) return null;
     const principal: ComputerPrincipal = { kind: 'computer', computerId: computer.id, groupId: computer.groupId };
     await this.tokens.remember(tokenHash, principal);

@@ -14,7 +14,7 @@ function passportToken(request: CredentialSource): string | null {
 }
 
 describe(bearerToken.name, () => {
-  const cases: [string, CredentialSource][] = [
+  const headerCases: [string, CredentialSource][] = [
     ['a bearer header', { headers: { authorization: 'Bearer pgc_abc' } }],
     ['the scheme in any case', { headers: { authorization: 'bEaReR pgc_abc' } }],
     ['another scheme', { headers: { authorization: 'Basic pgc_abc' } }],
@@ -22,19 +22,29 @@ describe(bearerToken.name, () => {
     ['a header of one word', { headers: { authorization: 'pgc_abc' } }],
     ['no header', { headers: {} }],
     ['an empty header', { headers: { authorization: '' } }],
+    ['an empty body token', { headers: { authorization: 'Bearer pgc_abc' }, body: { access_token: '' } }],
+    ['a string body', { headers: { authorization: 'Bearer pgc_abc' }, body: 'access_token' }],
+    ['a null body', { headers: { authorization: 'Bearer pgc_abc' }, body: null }],
+  ];
+
+  it.each(headerCases)('reads the header as passport-http-bearer does: %s', (_name, request) => {
+    expect(bearerToken(request)).toBe(passportToken(request));
+  });
+
+  // Issue 18 item 15: tokens in URLs and bodies end up in logs; passport-http-bearer accepts them, Patchgate does not.
+  it.each([
     ['a token in the body', { headers: {}, body: { access_token: 'pgc_body' } }],
     ['a token in the query', { headers: {}, query: { access_token: 'pgc_query' } }],
     ['a header and a body token', { headers: { authorization: 'Bearer pgc_abc' }, body: { access_token: 'pgc_body' } }],
     ['a header and a query token', { headers: { authorization: 'Bearer pgc_abc' }, query: { access_token: 'pgc_query' } }],
     ['a body and a query token', { headers: {}, body: { access_token: 'pgc_body' }, query: { access_token: 'pgc_query' } }],
     ['another scheme and a body token', { headers: { authorization: 'Basic x' }, body: { access_token: 'pgc_body' } }],
-    ['an empty body token', { headers: { authorization: 'Bearer pgc_abc' }, body: { access_token: '' } }],
-    ['a string body', { headers: { authorization: 'Bearer pgc_abc' }, body: 'access_token' }],
-    ['a null body', { headers: { authorization: 'Bearer pgc_abc' }, body: null }],
-  ];
+  ] as [string, CredentialSource][])('refuses access_token outside the header: %s', (_name, request) => {
+    expect(bearerToken(request)).toBeNull();
+  });
 
-  it.each(cases)('finds the token passport-http-bearer finds: %s', (_name, request) => {
-    expect(bearerToken(request)).toBe(passportToken(request));
+  it('passport-http-bearer would have taken a query token (what this refusal changes)', () => {
+    expect(passportToken({ headers: {}, query: { access_token: 'pgc_query' } })).toBe('pgc_query');
   });
 
   it('reads the header token', () => {

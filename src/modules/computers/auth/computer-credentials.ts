@@ -29,25 +29,20 @@ export interface CredentialExtractor {
 const MAX_AUTHORIZATION_LENGTH = 1024;
 
 /**
- * The token exactly as passport-http-bearer finds it: `Authorization: Bearer <token>` (a header
- * that does not split into two words is refused), else an `access_token` field of the body or
- * the query; null when there is none, or more than one.
+ * The token of `Authorization: Bearer <token>`, read as passport-http-bearer reads that header (a
+ * header that does not split into two words is refused). An `access_token` field in the body or
+ * the query is not accepted: URLs end up in access logs and proxies' logs, so a request that
+ * carries one is refused (null) even with a valid header, and its client learns to stop.
  */
 export function bearerToken({ headers, body, query }: CredentialSource): string | null {
-  let token: string | undefined;
-  const { authorization } = headers;
-  if (authorization) {
-    const parts = authorization.split(' ');
-    if (parts.length !== 2) return null;
-    if (/^Bearer$/i.test(parts[0])) token = parts[1];
-  }
   for (const source of [body, query]) {
-    const field = (source as { access_token?: unknown } | null | undefined)?.access_token;
-    if (!field) continue;
-    if (token) return null;
-    token = field as string;
+    if ((source as { access_token?: unknown } | null | undefined)?.access_token) return null;
   }
-  return token || null;
+  const { authorization } = headers;
+  if (!authorization) return null;
+  const parts = authorization.split(' ');
+  if (parts.length !== 2 || !/^Bearer$/i.test(parts[0])) return null;
+  return parts[1] || null;
 }
 
 /**

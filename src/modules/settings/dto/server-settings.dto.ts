@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { TARGETING_MODES, TargetingMode } from '../entities/server-settings.entity';
 
 export class ServerSettingsDto {
@@ -11,6 +11,13 @@ export class ServerSettingsDto {
 
   @ApiProperty({ minimum: 1, maximum: 365, description: 'a computer with no contact for this many days is stale' })
   staleAfterDays: number;
+
+  @ApiProperty({
+    description:
+      'a new revision of an approved update keeps its approvals (`true`, the default) or has them suspended for review (`needs_review`); ' +
+      'a revision whose files changed is suspended for review either way',
+  })
+  approveNewRevisions: boolean;
 
   @ApiProperty() updatedAt: string;
   @ApiProperty({ nullable: true }) updatedBy: string | null;
@@ -29,4 +36,8 @@ export class UpdateServerSettingsDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 365 })
   @IsOptional() @IsInt() @Min(1) @Max(365)
   staleAfterDays?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsBoolean()
+  approveNewRevisions?: boolean;
 }

@@ -20,6 +20,13 @@ export class ServerSettingsEntity {
   @Column('int')
   staleAfterDays: number;
 
+  /**
+   * A new revision of an approved update keeps its approvals (`true`, WSUS's default) or has them
+   * suspended for review. Whatever this says, a revision with other files is suspended for review.
+   */
+  @Column('boolean')
+  approveNewRevisions: boolean;
+
   @Column('timestamptz')
   updatedAt: Date;
 

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../../infra/http/outbound-policy';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { PutSyncConfigDto } from '../dto/sync-config.dto';
@@ -8,7 +9,7 @@ import { PatchgateUpstream } from './patchgate/patchgate-upstream';
 import { PatchgateUpstreamReader } from './patchgate/patchgate-upstream-reader';
 import { UPSTREAM_KINDS, UpstreamKindRegistry } from './upstream-kinds';
 
-const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024 });
+const fetcher = new PageFetcher({ timeoutMs: 1000, attempts: 1, retryDelayMs: 0, maxBytes: 1024, policy: OutboundPolicy.permissive() });
 
 /** Field paths of every validation error, the way the API names them (`upstream.url`). */
 function fieldsOf(errors: ValidationError[], prefix = ''): string[] {

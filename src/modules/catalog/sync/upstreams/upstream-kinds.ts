@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../../../../infra/http/outbound-policy';
 import { Inject, Injectable, Provider, Type } from '@nestjs/common';
 import { AppConfig } from '../../../../infra/config/app-config';
 import { PageFetcher } from '../page-fetcher';
@@ -65,6 +66,7 @@ export const pageFetcherProvider: Provider = {
       attempts: config.sync.httpAttempts,
       retryDelayMs: config.sync.retryDelayMs,
       maxBytes: config.sync.maxPageBytes,
+      policy: new OutboundPolicy(config.outbound),
     }),
 };
 

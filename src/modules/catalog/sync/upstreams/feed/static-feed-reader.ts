@@ -14,7 +14,9 @@ export class StaticFeedReader implements UpstreamReader {
   }
 
   async read(pageUrl: string, signal?: AbortSignal): Promise<UpstreamPage> {
-    const fetched = await this.fetcher.fetch(pageUrl, { token: this.upstream.token, signal });
+    // The token goes only to the configured origin (a resumed run's page URL included).
+    const onOrigin = new URL(pageUrl).origin === new URL(this.upstream.url).origin;
+    const fetched = await this.fetcher.fetch(pageUrl, { token: onOrigin ? this.upstream.token : null, signal });
     const page = parseFeedPage(fetched.body);
     const location = new FeedPageLocation(fetched.url);
     let next: string | null = null;
@@ -29,6 +31,16 @@ export class StaticFeedReader implements UpstreamReader {
       // A feed read over the network must not send the server to its own files.
       if (!(web || (resolved.protocol === 'file:' && location.isFile))) {
         throw new MalformedPageError(`page.nextCursor ${JSON.stringify(page.nextCursor)} resolves to an unusable ${resolved.protocol} URL`);
+      }
+      // Paging stays on the configured origin (scheme, host and port; for file: URLs, local files):
+      // every page request carries the upstream token, and a page must not send it, or the server,
+      // anywhere else.
+      const configured = new URL(this.upstream.url);
+      const sameOrigin = configured.protocol === 'file:' ? resolved.protocol === 'file:' : resolved.origin === configured.origin;
+      if (!sameOrigin) {
+        throw new MalformedPageError(
+          `page.nextCursor ${JSON.stringify(page.nextCursor.slice(0, 200))} leaves the configured origin ${configured.protocol === 'file:' ? 'file://' : configured.origin}: refused`,
+        );
       }
       resolved.hash = '';
       next = resolved.href;
