@@ -393,7 +393,9 @@ export class AptArchiveReader implements UpstreamReader {
             throw new UpstreamRefusedError(`${what}: ${variant.file} is ${fetched.body.length} bytes, the signed Release says ${variant.entry.size} (truncated or tampered); refused`);
           }
           if (digest !== variant.entry.sha256) throw new UpstreamRefusedError(`${what}: ${variant.file} SHA256 differs from the signed Release (tampered); refused`);
-          body = await decompressIndex(fetched.body, variant.compression, raw ? raw.size : settings.maxIndexBytes, what);
+          // Into one buffer of the signed uncompressed size when the Release gives it (and it is within the limit).
+          const sizeHint = raw && raw.size <= settings.maxIndexBytes ? raw.size : null;
+          body = await decompressIndex(fetched.body, variant.compression, raw ? raw.size : settings.maxIndexBytes, what, sizeHint);
           if (raw && variant.compression !== 'none') {
             if (body.length !== raw.size || createHash('sha256').update(body).digest('hex') !== raw.sha256) {
               throw new UpstreamRefusedError(`${what}: decompressed ${variant.file} differs from the Packages the signed Release lists; refused`);
