@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image, two entry points: the API (default) and the worker (`node dist/src/worker.js`).
+# One image, two entry points: the API (default) and the worker (`node --max-old-space-size=1024
+# dist/src/worker.js`, see docker-compose.yml).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -17,10 +17,10 @@ export interface Started {
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Starts a node script and waits until it prints `listening <port>` or the given readiness line. */
-export function startNode(script: string, env: NodeJS.ProcessEnv, ready: RegExp = /listening (\d+)/): Promise<Started> {
+/** Starts a node script (with `args` for node itself) and waits until it prints `listening <port>` or the given readiness line. */
+export function startNode(script: string, env: NodeJS.ProcessEnv, ready: RegExp = /listening (\d+)/, args: string[] = []): Promise<Started> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the processes under load.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...args, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, resolve(DIST, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((done, fail) => {

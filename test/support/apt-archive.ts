@@ -290,7 +290,10 @@ export class AptArchiveServer {
     const etag = `"${sha256(bytes).slice(0, 32)}"`;
     let stamp = this.lastModified.get(path!);
     if (!stamp || stamp.sha !== etag) {
-      stamp = { sha: etag, date: new Date(Math.floor(Date.now() / 1000) * 1000).toUTCString() };
+      // A changed file is dated after the one it replaces, as its mtime would be: with whole seconds, a
+      // fast test could otherwise publish new content in the second of the old date and get a 304 for it.
+      const previous = stamp ? Date.parse(stamp.date) : 0;
+      stamp = { sha: etag, date: new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, previous + 1000)).toUTCString() };
       this.lastModified.set(path!, stamp);
     }
     const notModified =

@@ -68,19 +68,79 @@ interface ReleaseGroup {
   suites: ReadSuite[];
 }
 
+/**
+ * One binary package as the plan holds it until its page is written: the index buffer it was read
+ * from and offsets into it, plus the few strings every use needs. Version, Filename and SHA256 are
+ * decoded again from the buffer when an item or a row is built, so a first sync of Debian's main
+ * (66,000 binaries) keeps one small object per binary beside the index rather than seven strings.
+ */
+class PlannedBinary {
+  readonly index: Buffer;
+  readonly start: number;
+  readonly end: number;
+  readonly package: string;
+  /** Interned per plan (`amd64`, `all`). */
+  readonly architecture: string;
+  readonly size: number;
+  private readonly versionAt: number;
+  private readonly versionLength: number;
+  private readonly filenameAt: number;
+  private readonly filenameLength: number;
+  private readonly sha256At: number;
+
+  constructor(binary: BinaryStanza, architecture: string, readonly suite: ReadSuite, readonly component: string) {
+    this.index = binary.index;
+    this.start = binary.start;
+    this.end = binary.end;
+    this.package = binary.package;
+    this.architecture = architecture;
+    this.size = binary.size;
+    this.versionAt = binary.versionAt;
+    this.versionLength = binary.version.length;
+    this.filenameAt = binary.filenameAt;
+    this.filenameLength = binary.filename.length;
+    this.sha256At = binary.sha256At;
+  }
+
+  get version(): string {
+    return this.index.toString('latin1', this.versionAt, this.versionAt + this.versionLength);
+  }
+
+  get filename(): string {
+    return this.index.toString('latin1', this.filenameAt, this.filenameAt + this.filenameLength);
+  }
+
+  get sha256(): string {
+    return this.index.toString('latin1', this.sha256At, this.sha256At + 64);
+  }
+}
+
+/** The binaries of one source version of a release, gathered while the indexes are read. */
+interface SourceGroup {
+  source: string;
+  version: string;
+  /** One per package and architecture (see `addBinary`). */
+  packages: PlannedBinary[];
+  suites: ReadSuite[];
+}
+
 interface PlannedUpdate {
   updateId: string;
   revision: number;
-  /** Builds the item (again) when its page is handed out: 35,000 items are not all held at once. */
-  item: () => UpdateRevisionData;
   contentHash: string;
   isNew: boolean;
   newRevision: boolean;
   baseline: boolean;
-  releaseKey: string;
+  release: ReleaseGroup;
   source: string;
   version: string;
-  packages: { binary: BinaryStanza; suite: ReadSuite; component: string }[];
+  /** Sorted by package, then architecture. */
+  packages: PlannedBinary[];
+  /** What the item needs besides the above; the item is built (again) when its page is handed out. */
+  arch: string[];
+  supersedes: string[];
+  security: boolean;
+  releasedAt: string;
 }
 
 interface Plan {
@@ -127,7 +187,7 @@ export class AptArchiveReader implements UpstreamReader {
     const pages = Math.max(1, Math.ceil(plan.updates.length / APT_PAGE_SIZE));
     const slice = plan.updates.slice(index * APT_PAGE_SIZE, (index + 1) * APT_PAGE_SIZE);
     const last = index >= pages - 1;
-    const items: FeedItemResult[] = slice.map((u) => ({ ok: true, item: u.item(), contentHash: u.contentHash }));
+    const items: FeedItemResult[] = slice.map((u) => ({ ok: true, item: buildItem(u, u.revision), contentHash: u.contentHash }));
     const hasWrites = slice.length > 0 || (last && (plan.suitesToSave.length > 0 || plan.releasesToSave.length > 0));
     return {
       location: `${this.upstream.url} (apt page ${index + 1} of ${pages})`,
@@ -143,16 +203,17 @@ export class AptArchiveReader implements UpstreamReader {
   private async commit(manager: EntityManager, plan: Plan, slice: PlannedUpdate[], last: boolean): Promise<void> {
     await this.repository.insertUpdates(
       manager,
-      slice.filter((u) => u.isNew).map((u) => ({ updateId: u.updateId, releaseKey: u.releaseKey, source: u.source, version: u.version })),
+      slice.filter((u) => u.isNew).map((u) => ({ updateId: u.updateId, releaseKey: u.release.key, source: u.source, version: u.version })),
     );
     await this.repository.insertPackages(
       manager,
       slice
         .filter((u) => u.newRevision)
         .flatMap((u) =>
-          u.packages.map(({ binary, suite, component }) => ({
+          u.packages.map((binary) => ({
             updateId: u.updateId, revision: u.revision, package: binary.package, version: binary.version, architecture: binary.architecture,
-            component, filename: binary.filename, size: binary.size, sha256: binary.sha256, stanza: stanzaText(binary), baseUrl: suite.baseUrl, suite: suite.suite,
+            component: binary.component, filename: binary.filename, size: binary.size, sha256: binary.sha256, stanza: stanzaText(binary),
+            baseUrl: binary.suite.baseUrl, suite: binary.suite.suite,
           })),
         ),
     );
@@ -195,11 +256,12 @@ export class AptArchiveReader implements UpstreamReader {
       const changed = release.suites.some((s) => !s.stored || indexDigest(s.facts, s.source, settings) !== indexDigest(parseStored(s.stored), s.source, settings));
       plan.suitesToSave.push(...release.suites.filter((s) => s.status === 'changed').map((s) => acceptedSuite(s, release)));
       if (!changed) continue;
-      const binaries: { suite: ReadSuite; component: string; binary: BinaryStanza }[] = [];
-      for (const suite of release.suites) {
-        for (const entry of await this.readIndexes(suite, settings, signal)) binaries.push({ suite, ...entry });
-      }
-      const updates = await this.mapRelease(release, binaries, settings, listed);
+      // Binaries go straight into their source version's group as each index is read: no list of all of them.
+      const groups = new Map<string, SourceGroup>();
+      const interned = new Map<string, string>();
+      for (const suite of release.suites) await this.readIndexes(suite, settings, groups, interned, signal);
+      const updates = await this.mapRelease(release, groups, settings, listed);
+      groups.clear();
       plan.updates.push(...updates);
       productRoots.push(release.product);
       plan.releasesToSave.push({
@@ -286,9 +348,23 @@ export class AptArchiveReader implements UpstreamReader {
     };
   }
 
-  /** Fetches the suite's Packages indexes for the configured components and architectures, each checked against the signed Release. */
-  private async readIndexes(suite: ReadSuite, settings: AptUpstreamSettings, signal?: AbortSignal): Promise<{ component: string; binary: BinaryStanza }[]> {
-    const out: { component: string; binary: BinaryStanza }[] = [];
+  /**
+   * Fetches the suite's Packages indexes for the configured components and architectures, each
+   * checked against the signed Release, and adds their binaries to `groups` (by source version).
+   */
+  private async readIndexes(
+    suite: ReadSuite,
+    settings: AptUpstreamSettings,
+    groups: Map<string, SourceGroup>,
+    interned: Map<string, string>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const intern = (text: string) => {
+      const known = interned.get(text);
+      if (known !== undefined) return known;
+      interned.set(text, text);
+      return text;
+    };
     const wanted = new Set([...settings.architectures, 'all']);
     for (const component of suite.source.components) {
       // As apt does: binary-all only when the Release names architecture all and does not fold it into binary-<arch>.
@@ -317,7 +393,9 @@ export class AptArchiveReader implements UpstreamReader {
             throw new UpstreamRefusedError(`${what}: ${variant.file} is ${fetched.body.length} bytes, the signed Release says ${variant.entry.size} (truncated or tampered); refused`);
           }
           if (digest !== variant.entry.sha256) throw new UpstreamRefusedError(`${what}: ${variant.file} SHA256 differs from the signed Release (tampered); refused`);
-          body = await decompressIndex(fetched.body, variant.compression, raw ? raw.size : settings.maxIndexBytes, what);
+          // Into one buffer of the signed uncompressed size when the Release gives it (and it is within the limit).
+          const sizeHint = raw && raw.size <= settings.maxIndexBytes ? raw.size : null;
+          body = await decompressIndex(fetched.body, variant.compression, raw ? raw.size : settings.maxIndexBytes, what, sizeHint);
           if (raw && variant.compression !== 'none') {
             if (body.length !== raw.size || createHash('sha256').update(body).digest('hex') !== raw.sha256) {
               throw new UpstreamRefusedError(`${what}: decompressed ${variant.file} differs from the Packages the signed Release lists; refused`);
@@ -330,12 +408,11 @@ export class AptArchiveReader implements UpstreamReader {
           const binary = readBinaryStanza(body, start, end);
           if ('problem' in binary) throw new UpstreamRefusedError(`${what}: ${binary.problem}; refused`);
           if (!wanted.has(binary.architecture)) continue;
-          out.push({ component, binary });
+          addBinary(groups, binary, new PlannedBinary(binary, intern(binary.architecture), suite, intern(component)));
           suite.log.binaries++;
         }
       }
     }
-    return out;
   }
 
   /** By hash when the Release offers it (immutable paths), else by name; null when the archive does not serve this variant. */
@@ -362,119 +439,123 @@ export class AptArchiveReader implements UpstreamReader {
   /** One update per source version of the release (docs/debian.md, "Mapping"). */
   private async mapRelease(
     release: ReleaseGroup,
-    binaries: { suite: ReadSuite; component: string; binary: BinaryStanza }[],
+    groups: Map<string, SourceGroup>,
     settings: AptUpstreamSettings,
     listed: Set<string>,
   ): Promise<PlannedUpdate[]> {
-    interface Group {
-      source: string;
-      version: string;
-      packages: Map<string, { suite: ReadSuite; component: string; binary: BinaryStanza }>;
-      suites: Set<ReadSuite>;
-    }
-    const groups = new Map<string, Group>();
-    for (const entry of binaries) {
-      const { binary, suite } = entry;
-      const key = `${binary.source} ${binary.sourceVersion}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { source: binary.source, version: binary.sourceVersion, packages: new Map(), suites: new Set() }));
-      group.suites.add(suite);
-      const packageKey = `${binary.package} ${binary.architecture}`;
-      const held = group.packages.get(packageKey);
-      // One copy per binary: from an update suite before the release suite, then in configuration order.
-      if (!held || suiteOrder(suite) < suiteOrder(held.suite)) group.packages.set(packageKey, entry);
-    }
     const idOf = (source: string, version: string) => uuidV5(`${release.key}/${source}/${version}`);
     const versionsBySource = new Map<string, Map<string, string>>();
-    // No closure over these maps: the item builders below must not keep them alive for the whole run.
-    const known = await this.repository.knownVersions(release.key);
-    for (const entry of [...known, ...[...groups.values()].map((g) => ({ source: g.source, version: g.version, updateId: idOf(g.source, g.version) }))]) {
-      let versions = versionsBySource.get(entry.source);
-      if (!versions) versionsBySource.set(entry.source, (versions = new Map()));
-      versions.set(entry.version, entry.updateId);
+    const addVersion = (source: string, version: string, updateId: string) => {
+      let versions = versionsBySource.get(source);
+      if (!versions) versionsBySource.set(source, (versions = new Map()));
+      versions.set(version, updateId);
+    };
+    for (const entry of await this.repository.knownVersions(release.key)) addVersion(entry.source, entry.version, entry.updateId);
+    const ids = new Map<SourceGroup, string>();
+    for (const group of groups.values()) {
+      const updateId = idOf(group.source, group.version);
+      ids.set(group, updateId);
+      addVersion(group.source, group.version, updateId);
+      listed.add(updateId);
     }
-    for (const group of groups.values()) listed.add(idOf(group.source, group.version));
     const filter = settings.sourcePackages.length ? new Set(settings.sourcePackages) : null;
     const chosen = [...groups.values()].filter((g) => !filter || filter.has(g.source));
-    const stored = await this.repository.storedUpdates(chosen.map((g) => idOf(g.source, g.version)));
+    const stored = await this.repository.storedUpdates(chosen.map((g) => ids.get(g)!));
     const releaseSuite = release.suites.find((s) => isReleaseSuite(s.suite));
     const baselineRun = releaseSuite !== undefined && !releaseSuite.stored;
+    // The few distinct release dates and architecture lists, shared by all updates rather than one copy each.
+    const shared = new Map<string, string>();
+    const sharedArch = new Map<string, string[]>();
     const planned: PlannedUpdate[] = [];
     for (const group of chosen) {
-      // Closures below capture these, never `group` (its maps would stay alive for the whole run).
       const { source, version } = group;
-      const updateId = idOf(source, version);
+      const updateId = ids.get(group)!;
       const before = stored.get(updateId);
       if (before?.expired) continue; // expiry is final: a version listed again stays expired
-      const supersedes = [...(versionsBySource.get(group.source) ?? new Map<string, string>())]
+      const supersedes = [...(versionsBySource.get(source) ?? new Map<string, string>())]
         .filter(([other]) => compareDebianVersions(other, version) < 0)
         .map(([, id]) => id)
         .sort();
-      const packages = [...group.packages.values()].sort((a, b) =>
-        a.binary.package === b.binary.package ? (a.binary.architecture < b.binary.architecture ? -1 : 1) : a.binary.package < b.binary.package ? -1 : 1,
+      const packages = group.packages.sort((a, b) =>
+        a.package === b.package ? (a.architecture < b.architecture ? -1 : 1) : a.package < b.package ? -1 : 1,
       );
-      const suites = [...group.suites];
+      const suites = group.suites;
       const security = suites.some((s) => s.suite.endsWith('-security') || /security/i.test(s.facts.label));
-      const builtFor = new Set(packages.map((p) => p.binary.architecture).filter((a) => a !== 'all'));
-      const arch = (builtFor.size ? settings.architectures.filter((a) => builtFor.has(a)) : [...settings.architectures]).sort();
-      const releasedAt = before?.releasedAt ?? new Date(Math.min(...suites.map((s) => s.facts.date.getTime()))).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const make = (revision: number): UpdateRevisionData => ({
-        applicability: {
-          arch: [...arch],
-          ...(OS_VERSION_PATTERN.test(release.osVersion) ? { minOsVersion: release.osVersion } : {}),
-          osFamily: [release.osFamily],
-        },
-        classification: (security ? 'security' : 'update') as Classification,
-        cves: [],
-        description: truncate(
-          `${source} ${version} for ${release.origin} ${release.osVersion || release.codename} (${release.codename}); binary packages: ` +
-            [...new Set(packages.map((p) => p.binary.package))].join(', '),
-          4000,
-        ),
-        files: packages.map(({ binary, suite }) => ({
-          name: binary.filename.slice(binary.filename.lastIndexOf('/') + 1),
-          sha256: binary.sha256,
-          size: binary.size,
-          url: `${suite.baseUrl}/${binary.filename}`,
-        })),
-        installBehavior: { reboot: 'maybe', userInput: false },
-        kb: [],
-        prerequisites: [],
-        products: [release.product],
-        releasedAt,
-        requiresEula: false,
-        revision,
-        severity: null,
-        state: 'active',
-        supersedes,
-        title: `${source} ${version}`,
-        updateId,
-      });
-      let revision = before?.currentRevision ?? 1;
-      let hash = contentHash(make(revision));
-      let newRevision = !before;
-      if (before && hash !== before.contentHash) {
-        revision = before.currentRevision + 1;
-        hash = contentHash(make(revision));
-        newRevision = true;
+      const builtFor = new Set(packages.map((p) => p.architecture).filter((a) => a !== 'all'));
+      const archList = (builtFor.size ? settings.architectures.filter((a) => builtFor.has(a)) : [...settings.architectures]).sort();
+      const archKey = archList.join(' ');
+      let arch = sharedArch.get(archKey);
+      if (!arch) sharedArch.set(archKey, (arch = archList));
+      let releasedAt = before?.releasedAt ?? new Date(Math.min(...suites.map((s) => s.facts.date.getTime()))).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      releasedAt = shared.get(releasedAt) ?? (shared.set(releasedAt, releasedAt), releasedAt);
+      const update: PlannedUpdate = {
+        updateId, revision: before?.currentRevision ?? 1, contentHash: '', isNew: !before, newRevision: !before,
+        baseline: baselineRun && suites.includes(releaseSuite), release, source, version, packages, arch, supersedes, security, releasedAt,
+      };
+      update.contentHash = contentHash(buildItem(update, update.revision));
+      if (before && update.contentHash !== before.contentHash) {
+        update.revision = before.currentRevision + 1;
+        update.contentHash = contentHash(buildItem(update, update.revision));
+        update.newRevision = true;
       }
-      const finalRevision = revision;
-      planned.push({
-        updateId,
-        revision: finalRevision,
-        item: () => make(finalRevision),
-        contentHash: hash,
-        isNew: !before,
-        newRevision,
-        baseline: baselineRun && group.suites.has(releaseSuite),
-        releaseKey: release.key,
-        source: group.source,
-        version: group.version,
-        packages,
-      });
+      planned.push(update);
     }
     return planned;
   }
+}
+
+/**
+ * Adds a binary to its source version's group. One copy per package and architecture: from an
+ * update suite before the release suite, then in configuration order.
+ */
+function addBinary(groups: Map<string, SourceGroup>, binary: BinaryStanza, planned: PlannedBinary): void {
+  const key = `${binary.source} ${binary.sourceVersion}`;
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = { source: binary.source, version: binary.sourceVersion, packages: [], suites: [] }));
+  if (!group.suites.includes(planned.suite)) group.suites.push(planned.suite);
+  const held = group.packages.findIndex((p) => p.package === planned.package && p.architecture === planned.architecture);
+  if (held < 0) group.packages.push(planned);
+  else if (suiteOrder(planned.suite) < suiteOrder(group.packages[held].suite)) group.packages[held] = planned;
+}
+
+/** The catalog item of a planned update at a revision. */
+function buildItem(u: PlannedUpdate, revision: number): UpdateRevisionData {
+  const { release } = u;
+  return {
+    applicability: {
+      arch: [...u.arch],
+      ...(OS_VERSION_PATTERN.test(release.osVersion) ? { minOsVersion: release.osVersion } : {}),
+      osFamily: [release.osFamily],
+    },
+    classification: (u.security ? 'security' : 'update') as Classification,
+    cves: [],
+    description: truncate(
+      `${u.source} ${u.version} for ${release.origin} ${release.osVersion || release.codename} (${release.codename}); binary packages: ` +
+        [...new Set(u.packages.map((p) => p.package))].join(', '),
+      4000,
+    ),
+    files: u.packages.map((binary) => {
+      const filename = binary.filename;
+      return {
+        name: filename.slice(filename.lastIndexOf('/') + 1),
+        sha256: binary.sha256,
+        size: binary.size,
+        url: `${binary.suite.baseUrl}/${filename}`,
+      };
+    }),
+    installBehavior: { reboot: 'maybe', userInput: false },
+    kb: [],
+    prerequisites: [],
+    products: [release.product],
+    releasedAt: u.releasedAt,
+    requiresEula: false,
+    revision,
+    severity: null,
+    state: 'active',
+    supersedes: [...u.supersedes],
+    title: `${u.source} ${u.version}`,
+    updateId: u.updateId,
+  };
 }
 
 /** Update suites first (their copy of a binary stays put when a point release also lists it), then configuration order. */

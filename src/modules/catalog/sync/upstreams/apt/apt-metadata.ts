@@ -84,7 +84,9 @@ export function parseRelease(text: string): ReleaseFacts | { problem: string } {
 /**
  * One binary package of a Packages index. Its stanza stays in the index buffer (`start`..`end`)
  * and is decoded only when stored: a first sync holds Debian's 50 MB main index once, not again
- * as strings.
+ * as strings. `versionAt`, `filenameAt` and `sha256At` are where those fields' values start in
+ * the buffer (their lengths are those of the strings), so a caller that keeps many binaries can
+ * drop the strings and decode them again when needed (see `apt-archive-reader.ts`).
  */
 export interface BinaryStanza {
   package: string;
@@ -98,10 +100,13 @@ export interface BinaryStanza {
   index: Buffer;
   start: number;
   end: number;
+  versionAt: number;
+  filenameAt: number;
+  sha256At: number;
 }
 
 /** The stanza as the archive wrote it. */
-export const stanzaText = (binary: BinaryStanza): string => binary.index.toString('utf8', binary.start, binary.end);
+export const stanzaText = (binary: Pick<BinaryStanza, 'index' | 'start' | 'end'>): string => binary.index.toString('utf8', binary.start, binary.end);
 
 const WANTED = new Set(['Package', 'Version', 'Architecture', 'Filename', 'Size', 'SHA256', 'Source']);
 const REQUIRED = ['Package', 'Version', 'Architecture', 'Filename', 'Size', 'SHA256'] as const;
@@ -110,16 +115,22 @@ const VERSION = /^[A-Za-z0-9.+~:-]{1,200}$/;
 const NEWLINE = 10;
 const COLON = 58;
 const MAX_FIELD_NAME = 40;
+/** Longest field value read (the longest one allowed, a Filename, is 1024 bytes): the rest is never decoded. */
+const MAX_FIELD_VALUE = 1100;
+
+/** Is byte `c` (read as latin1) white space that `String.prototype.trim` removes from a value's ends? */
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13 || c === 11 || c === 12 || c === 0xa0;
 
 /**
  * Reads one stanza of a Packages index (bytes `start`..`end` of `index`). `Source: name (version)`
  * (binNMUs) gives the source version; no `Source` means the source is the package itself. A
  * stanza that lacks a required field, or whose fields cannot be safely used (a Filename leaving
  * the archive), is a problem: the caller refuses the whole index. The fields read are ASCII by
- * their rules, so they are decoded as latin1 and checked.
+ * their rules, so they are decoded as latin1 and checked; each value is decoded from its exact
+ * (trimmed) bytes, so a string holds nothing but its value.
  */
 export function readBinaryStanza(index: Buffer, start: number, end: number): BinaryStanza | { problem: string } {
-  const fields = new Map<string, string>();
+  const fields = new Map<string, { value: string; at: number }>();
   for (let p = start; p < end; ) {
     let nl = index.indexOf(NEWLINE, p);
     if (nl < 0 || nl > end) nl = end;
@@ -128,30 +139,38 @@ export function readBinaryStanza(index: Buffer, start: number, end: number): Bin
       const colon = index.indexOf(COLON, p);
       if (colon > p && colon < nl && colon - p <= MAX_FIELD_NAME) {
         const name = index.toString('latin1', p, colon);
-        if (WANTED.has(name)) fields.set(name, index.toString('latin1', colon + 1, Math.min(nl, colon + 1 + 1100)).trim());
+        if (WANTED.has(name)) {
+          let a = colon + 1;
+          let b = Math.min(nl, colon + 1 + MAX_FIELD_VALUE);
+          while (a < b && isBlank(index[a])) a++;
+          while (b > a && isBlank(index[b - 1])) b--;
+          fields.set(name, { value: index.toString('latin1', a, b), at: a });
+        }
       }
     }
     p = nl + 1;
   }
-  const missing = REQUIRED.filter((f) => !fields.get(f));
-  if (missing.length) return { problem: `stanza${fields.get('Package') ? ` of ${fields.get('Package')!.slice(0, 100)}` : ''} lacks ${missing.join(', ')}` };
-  const name = fields.get('Package')!;
+  const missing = REQUIRED.filter((f) => !fields.get(f)?.value);
+  const named = fields.get('Package')?.value;
+  if (missing.length) return { problem: `stanza${named ? ` of ${named.slice(0, 100)}` : ''} lacks ${missing.join(', ')}` };
+  const name = named!;
   const version = fields.get('Version')!;
   const filename = fields.get('Filename')!;
-  const size = fields.get('Size')!;
+  const size = fields.get('Size')!.value;
   const sha256 = fields.get('SHA256')!;
-  const architecture = fields.get('Architecture')!;
+  const architecture = fields.get('Architecture')!.value;
   if (!PACKAGE_NAME.test(name)) return { problem: `stanza has an invalid Package ${JSON.stringify(name.slice(0, 100))}` };
-  if (!VERSION.test(version)) return { problem: `stanza of ${name} has an invalid Version` };
+  if (!VERSION.test(version.value)) return { problem: `stanza of ${name} has an invalid Version` };
   if (!/^[a-z0-9-]{1,40}$/.test(architecture)) return { problem: `stanza of ${name} has an invalid Architecture` };
   if (!/^\d{1,15}$/.test(size)) return { problem: `stanza of ${name} has an invalid Size` };
-  if (!/^[0-9a-f]{64}$/.test(sha256)) return { problem: `stanza of ${name} has an invalid SHA256` };
-  if (filename.length > 1024 || !/^[\x21-\x7e]+$/.test(filename) || filename.startsWith('/') || filename.split('/').includes('..') || !filename.endsWith('.deb') || /[?#\\]/.test(filename)) {
+  if (!/^[0-9a-f]{64}$/.test(sha256.value)) return { problem: `stanza of ${name} has an invalid SHA256` };
+  const file = filename.value;
+  if (file.length > 1024 || !/^[\x21-\x7e]+$/.test(file) || file.startsWith('/') || file.split('/').includes('..') || !file.endsWith('.deb') || /[?#\\]/.test(file)) {
     return { problem: `stanza of ${name} has an unusable Filename` };
   }
   let source = name;
-  let sourceVersion = version;
-  const sourceField = fields.get('Source');
+  let sourceVersion = version.value;
+  const sourceField = fields.get('Source')?.value;
   if (sourceField) {
     const match = /^([a-z0-9][a-z0-9+.-]{0,199})(?:\s+\(([^)\s]{1,200})\))?$/.exec(sourceField.slice(0, 420));
     if (!match) return { problem: `stanza of ${name} has an invalid Source` };
@@ -161,7 +180,10 @@ export function readBinaryStanza(index: Buffer, start: number, end: number): Bin
       sourceVersion = match[2];
     }
   }
-  return { package: name, version, architecture, source, sourceVersion, filename, size: Number(size), sha256, index, start, end };
+  return {
+    package: name, version: version.value, architecture, source, sourceVersion, filename: file, size: Number(size), sha256: sha256.value, index, start, end,
+    versionAt: version.at, filenameAt: filename.at, sha256At: sha256.at,
+  };
 }
 
 /** The byte ranges of an index's stanzas, without their separating blank lines. */
