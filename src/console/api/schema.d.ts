@@ -645,6 +645,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/approvals/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditController_checkpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/approvals/head": {
         parameters: {
             query?: never;
@@ -1061,6 +1077,7 @@ export interface components {
             targetingMode?: "server" | "client";
             checkInSeconds?: number;
             staleAfterDays?: number;
+            approveNewRevisions?: boolean;
         };
         CreateGroupDto: {
             /** @example Ring 1 - Pilot */
@@ -1261,6 +1278,23 @@ export interface components {
             checked: number;
             /** @description the first entry that is missing, altered or out of chain */
             firstBrokenSeq: Record<string, never> | null;
+            /** @description the chain ends before the last signed checkpoint: entries at its end were removed */
+            truncated: boolean;
+            /** @description why ok is false; null when ok */
+            reason: Record<string, never> | null;
+        };
+        ChainCheckpointDto: {
+            /** @description the head entry's seq (0: the log was empty) */
+            seq: number;
+            /** @description the head entry's hash (64 zeros for an empty log) */
+            hash: string;
+            time: string;
+            /** @enum {string} */
+            reason: "verify" | "daily";
+            /** @description the signing key (GET /client/v1/keys lists the public keys) */
+            keyId: string;
+            /** @description Ed25519 over the UTF-8 bytes of {"log":"patchgate-approval-log","seq":<seq>,"hash":"<hash>","time":"<time>"}, base64 */
+            signature: string;
         };
         ChainHeadDto: {
             /** @description null: the log is empty */
@@ -3654,6 +3688,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChainVerificationDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires one of: admin, auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditController_checkpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainCheckpointDto"][];
                 };
             };
             /** @description Missing or invalid bearer token */
