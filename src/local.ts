@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
     console.log(`\nPatchgate is running at ${url}`);
+    console.log(`  Console: ${url}/console/`);
     console.log(`  API docs: ${url}/api/docs`);
     if (sampleSync) console.log(`  Sample catalog: syncing ${sampleSync.url} (sync run ${sampleSync.syncRunId})`);
     console.log(`  Update files: stored in ${config.content.dir} (docs/content.md)`);
