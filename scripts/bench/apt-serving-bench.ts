@@ -115,8 +115,10 @@ async function main(): Promise<void> {
       PATCHGATE_REDIS_PREFIX: 'bench',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
+      // The upstream is the loopback file server (the outbound policy refuses private addresses by default).
+      PATCHGATE_ALLOW_PRIVATE_UPSTREAMS: 'true',
       // One computer asks thousands of times a second, far above its limit; the limiter still counts every request.
-      PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '100000000',
+      PATCHGATE_RATE_LIMIT_COMPUTER_PER_MINUTE: '1000000',
     };
     // The API first: it runs the migrations the worker expects.
     const api = await startNode('src/main.js', { ...env, PORT: '0' }, /listening on [\d.]+:(\d+)/);
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
       // The group, 100 approved updates (the first by title, as an administrator would pick them), one computer.
       const { id: groupId } = (await call('POST', '/api/v1/groups', { name: 'Bench' }, accessToken)) as { id: string };
       const { rows: picked } = await db.query<{ id: string }>('SELECT update_id AS id FROM updates WHERE NOT baseline ORDER BY title LIMIT $1', [APPROVED]);
+      const approvingStarted = Date.now();
       for (const { id } of picked) await call('PUT', '/api/v1/approvals', { updateId: id, groupId, decision: 'install' }, accessToken);
       const { key } = (await call('POST', '/api/v1/enrollment-keys', { name: 'bench', groupId }, accessToken)) as { key: string };
       const computer = (await call('POST', '/client/v1/register', {
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
       const keys = (await call('GET', '/client/v1/keys')) as unknown as { keys: { alg: string; publicKey: string }[] };
       const armoredKey = keys.keys.find((k) => k.alg === 'openpgp')!.publicKey;
       const { rows: [{ n: approvals }] } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM approvals WHERE group_id = $1', [groupId]);
-      console.log(`approved for the group: ${picked.length} picked, ${approvals} approvals with their dependencies`);
+      console.log(`approved for the group: ${picked.length} picked, ${approvals} approvals with their dependencies, in ${((Date.now() - approvingStarted) / 1000).toFixed(1)} s`);
 
       const newClient = () => {
         const apt = scratchRoot(base, armoredKey, computer.computerId, computer.token);
@@ -195,6 +198,8 @@ async function main(): Promise<void> {
       console.log(`apt-get update, nothing changed (304):    ${(again.ms / 1000).toFixed(2)} s — ${summary(again.stdout)}`);
 
       const auth = { authorization: `Basic ${Buffer.from(`${computer.computerId}:${computer.token}`).toString('base64')}` };
+      const approvedIndex = await (await fetch(`${base}/apt/debian/dists/bookworm-approved/main/binary-amd64/Packages`, { headers: auth })).text();
+      console.log(`bookworm-approved lists ${(approvedIndex.match(/^Package: /gm) ?? []).length} binary stanzas`);
       console.log('\nfetch timings, same URLs and credentials (best of 3):');
       for (const suite of ['bookworm', 'bookworm-approved']) {
         for (const file of ['InRelease', 'main/binary-amd64/Packages.gz', 'main/binary-amd64/Packages']) {
