@@ -16,6 +16,7 @@
  * Not a test: figures are read by a person.
  */
 import { execFileSync, fork } from 'node:child_process';
+import { apiCaller } from './bench-api';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
@@ -128,16 +129,7 @@ async function main(): Promise<void> {
     const baseline = await startNode('scripts/bench/baseline-server.js', { ...env, PORT: '0' });
     started.push(baseline);
     const base = `http://127.0.0.1:${api.port}`;
-    const call = async (method: string, path: string, body?: unknown, token?: string) => {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const call = apiCaller(base);
     const { accessToken } = (await call('POST', '/api/v1/auth/login', { username: 'bench', password })) as { accessToken: string };
     await call('PUT', '/api/v1/sync/config', {
       upstream: {

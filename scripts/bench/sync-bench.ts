@@ -9,6 +9,7 @@
  * everything and removes the temp dir. Not a test: targets are read by a person.
  */
 import { execFileSync } from 'node:child_process';
+import { apiCaller } from './bench-api';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
@@ -78,16 +79,7 @@ async function main(): Promise<void> {
     worker = await createWorkerContext(config);
     const address = api.getHttpServer().address() as { port: number };
     const base = `http://127.0.0.1:${address.port}`;
-    const call = async (method: string, path: string, body?: unknown, token?: string) => {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const call = apiCaller(base);
     const { accessToken } = (await call('POST', '/api/v1/auth/login', { username: 'bench', password })) as { accessToken: string };
     await call('PUT', '/api/v1/sync/config', { upstream: { kind: 'feed', url: feedUrl } }, accessToken);
 
