@@ -22,6 +22,7 @@ import { CreateAptPublications1763796161000 } from './1763796161000-CreateAptPub
 import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgInventories';
 import { CreateComplianceCounters1763800000000 } from './1763800000000-CreateComplianceCounters';
 import { CreateStatusDeadLetters1764990000000 } from './1764990000000-CreateStatusDeadLetters';
+import { ComplianceCounterDeltas1765000000000 } from './1765000000000-ComplianceCounterDeltas';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -49,4 +50,5 @@ export const ALL_MIGRATIONS = [
   CreateDpkgInventories1763796162000,
   CreateComplianceCounters1763800000000,
   CreateStatusDeadLetters1764990000000,
+  ComplianceCounterDeltas1765000000000,
 ];

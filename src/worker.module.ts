@@ -9,6 +9,7 @@ import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worke
 import { SyncWorkerModule } from './modules/catalog/sync/sync-worker.module';
 import { ContentWorkerModule } from './modules/content/content-worker.module';
 import { StatusWorkerModule } from './modules/status/status-worker.module';
+import { ComplianceCountersWorkerModule } from './modules/reports/compliance-counters-worker.module';
 import { CatalogChangeListenersModule } from './wiring/catalog-change-listeners.module';
 
 /**
@@ -26,6 +27,7 @@ export class WorkerModule {
         SyncWorkerModule,
         ApprovalRulesWorkerModule,
         StatusWorkerModule,
+        ComplianceCountersWorkerModule,
         ContentWorkerModule,
         MaintenanceWorkerModule,
         AptRepositoryWorkerModule,

@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { ComplianceCounterDeltas1765000000000 } from '../../migrations/1765000000000-ComplianceCounterDeltas';
+import { ComplianceCounters, FOLD_SQL } from '../../src/modules/reports/compliance-counters';
+import { ComplianceFoldService } from '../../src/modules/reports/compliance-fold.service';
 import { syncSampleCatalog } from '../factories/catalog.factory';
 import { createEnrollmentKey, registrationBody, RegisteredComputer } from '../factories/computers.factory';
 import { createGroup } from '../factories/groups.factory';
@@ -34,6 +37,12 @@ const SCAN_SQL = `
     LEFT JOIN install_states st ON st.computer_id = c.id AND st.update_id = u.update_id
    WHERE c.revoked_at IS NULL
    GROUP BY 1`;
+
+/** What the reports count per counter key: the counters plus the deltas not folded yet. */
+const COUNTED_SQL = `
+  SELECT group_id, update_id, state, applicable, sum(computers)::int AS computers
+    FROM (SELECT * FROM group_update_state_counts UNION ALL SELECT * FROM group_update_state_deltas) c
+   GROUP BY 1, 2, 3, 4 HAVING sum(computers) <> 0 ORDER BY 1, 2, 3, 4`;
 
 const FIELD: Record<string, string> = {
   installed: 'installed', installed_pending_reboot: 'installedPendingReboot', downloaded: 'downloaded', failed: 'failed',
@@ -88,14 +97,35 @@ describe('compliance counters: reports from counters that always equal a recount
     return { counts, applicableComputers: rows.reduce((a, r) => a + r.applicable, 0), computers: rows.reduce((a, r) => a + r.n, 0) };
   };
 
-  /** Every report the counters give equals the scan, and a recount from scratch finds nothing to correct. */
-  const expectExact = async () => {
+  /** Every report of the three updates in the four groups, as the API answers them. */
+  const allReports = async () => {
+    const reports: unknown[] = [];
+    for (const updateId of [w1, w2, lx]) {
+      for (const groupId of [ROOT, region, siteA, siteB]) {
+        const { computers, applicableComputers, counts } = await updateReport(updateId, groupId);
+        reports.push({ updateId, groupId, computers, applicableComputers, counts });
+      }
+    }
+    return reports;
+  };
+
+  /** Every report the counters (and their pending deltas) give equals the scan. */
+  const expectReportsEqualScan = async () => {
     for (const updateId of [w1, w2, lx]) {
       for (const groupId of [ROOT, region, siteA, siteB]) {
         const { computers, applicableComputers, counts } = await updateReport(updateId, groupId);
         expect({ computers, applicableComputers, counts }).toEqual(await scan(updateId, groupId));
       }
     }
+  };
+
+  const pendingDeltas = async () => (await app.db.query('SELECT count(*)::int AS n FROM group_update_state_deltas'))[0].n as number;
+  const folder = () => app.worker!.get(ComplianceFoldService, { strict: false });
+  const counters = () => app.app.get(ComplianceCounters, { strict: false });
+
+  /** Every report equals the scan, and a recount from scratch finds nothing to correct. */
+  const expectExact = async () => {
+    await expectReportsEqualScan();
     const recount = await app.http.post('/api/v1/reports/recount', {}, { token: admin });
     expect(recount.status).toBe(200);
     expect(recount.body).toMatchObject({ differences: 0 });
@@ -227,13 +257,25 @@ describe('compliance counters: reports from counters that always equal a recount
         expect((await app.http.get(`/api/v1/reports/groups/${region}`, { token: admin })).status).toBe(200);
       }
     })();
+    let reported = false;
+    // folds (as several workers would) and a recount while the batches commit
+    const folding = (async () => {
+      while (!reported) {
+        await Promise.all([counters().fold(), counters().fold()]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const recounting = app.http.post('/api/v1/reports/recount', {}, { token: admin });
     await Promise.all([...reporting, changing]);
+    expect((await recounting).body).toMatchObject({ differences: 0 });
+    reported = true;
+    await folding;
     await Promise.all(fleet.map((pc) => stored(pc, lastSeq.get(pc)!)));
     await expectExact();
   });
 
   it('counts nothing of a batch whose transaction died before commit (a worker crash mid-batch)', async () => {
-    const before = await app.db.query('SELECT * FROM group_update_state_counts ORDER BY 1, 2, 3, 4');
+    const before = await app.db.query(COUNTED_SQL);
     const victim = new Client({ connectionString: app.environment.databaseUrl });
     await victim.connect();
     victim.on('error', () => undefined);
@@ -244,15 +286,118 @@ describe('compliance counters: reports from counters that always equal a recount
        ON CONFLICT (computer_id, update_id) DO UPDATE SET state = excluded.state, seq = excluded.seq`,
       [lx],
     );
-    // inside the batch's transaction the counters already moved with the states
-    const inside = await victim.query(`SELECT coalesce(sum(computers), 0)::int AS n FROM group_update_state_counts WHERE update_id = $1 AND state = 'installed'`, [lx]);
-    const [{ n: committed }] = await app.db.query(`SELECT coalesce(sum(computers), 0)::int AS n FROM group_update_state_counts WHERE update_id = $1 AND state = 'installed'`, [lx]);
+    // inside the batch's transaction the deltas already moved with the states
+    const installed = `SELECT coalesce(sum(computers), 0)::int AS n FROM (${COUNTED_SQL}) c WHERE update_id = $1 AND state = 'installed'`;
+    const inside = await victim.query(installed, [lx]);
+    const [{ n: committed }] = await app.db.query(installed, [lx]);
     expect(inside.rows[0].n).toBeGreaterThan(committed);
     const { rows: [{ pid }] } = await victim.query('SELECT pg_backend_pid() AS pid');
     await app.db.query('SELECT pg_terminate_backend($1)', [pid]);
     await victim.end().catch(() => undefined);
-    expect(await app.db.query('SELECT * FROM group_update_state_counts ORDER BY 1, 2, 3, 4')).toEqual(before);
+    expect(await app.db.query(COUNTED_SQL)).toEqual(before);
     await expectExact();
+  });
+
+  describe('pending deltas, folded by the worker', () => {
+    // The worker's fold stopped, so that deltas stay pending until a test folds them.
+    beforeAll(() => folder().stop());
+    afterAll(() => folder().start());
+
+    /** Status reports of the fleet's first computers, stored: they leave deltas pending. */
+    const reportSome = async (round: number) => {
+      const fleet = [pcs.a2, pcs.a3, pcs.l1];
+      const states = ['installed', 'failed', 'downloaded', 'installed_pending_reboot', 'uninstalled'];
+      for (const [i, pc] of fleet.entries()) {
+        await stored(pc, await report(pc, [w1, w2, lx].map((updateId, k) => ({ updateId, state: states[(i + k + round) % states.length] }))));
+      }
+    };
+
+    it('are added to the counters by every report, and a fold changes no report', async () => {
+      await reportSome(1);
+      expect(await pendingDeltas()).toBeGreaterThan(0);
+      await expectReportsEqualScan();
+      const reports = await allReports();
+      const counted = await app.db.query(COUNTED_SQL);
+
+      const folded = await counters().fold();
+      expect(folded.deltas).toBeGreaterThan(0);
+      expect(await pendingDeltas()).toBe(0);
+      expect(await app.db.query(COUNTED_SQL)).toEqual(counted);
+      expect(await allReports()).toEqual(reports);
+      await expectExact();
+    });
+
+    it('leaves the deltas and the counters as they were when the fold dies before commit (a crash mid-fold)', async () => {
+      await reportSome(2);
+      const pending = await pendingDeltas();
+      expect(pending).toBeGreaterThan(0);
+      const counted = await app.db.query(COUNTED_SQL);
+      const countersBefore = await app.db.query('SELECT * FROM group_update_state_counts ORDER BY 1, 2, 3, 4');
+      const reports = await allReports();
+
+      const victim = new Client({ connectionString: app.environment.databaseUrl });
+      await victim.connect();
+      victim.on('error', () => undefined);
+      await victim.query('BEGIN');
+      const [{ deltas }] = (await victim.query(FOLD_SQL)).rows;
+      expect(deltas).toBe(pending);
+      // inside the fold's transaction, the deltas moved into the counters: the sums are the same
+      expect((await victim.query('SELECT count(*)::int AS n FROM group_update_state_deltas')).rows[0].n).toBe(0);
+      expect((await victim.query(COUNTED_SQL)).rows).toEqual(counted);
+      const { rows: [{ pid }] } = await victim.query('SELECT pg_backend_pid() AS pid');
+      await app.db.query('SELECT pg_terminate_backend($1)', [pid]);
+      await victim.end().catch(() => undefined);
+
+      expect(await pendingDeltas()).toBe(pending);
+      expect(await app.db.query('SELECT * FROM group_update_state_counts ORDER BY 1, 2, 3, 4')).toEqual(countersBefore);
+      expect(await allReports()).toEqual(reports);
+      await expectReportsEqualScan();
+      expect((await counters().fold()).deltas).toBe(pending);
+      expect(await allReports()).toEqual(reports);
+      await expectExact();
+    });
+
+    it('are recounted with their update when its applicability changes, and moved with a computer', async () => {
+      await reportSome(3);
+      expect(await pendingDeltas()).toBeGreaterThan(0);
+      await app.db.query(`UPDATE updates SET applicability = applicability || '{"arch":["x64","arm64"]}' WHERE update_id = $1`, [w2]);
+      await expectReportsEqualScan();
+      const moved = await app.http.put(`/api/v1/computers/${pcs.a3.computerId}/group`, { groupId: siteA }, { token: admin });
+      expect(moved.status).toBe(200);
+      await expectReportsEqualScan();
+      await counters().fold();
+      await expectExact();
+    });
+
+    it('are taken by the recount, which counts them as the reports do', async () => {
+      await reportSome(4);
+      expect(await pendingDeltas()).toBeGreaterThan(0);
+      const reports = await allReports();
+      const recount = await app.http.post('/api/v1/reports/recount', {}, { token: admin });
+      expect(recount.body).toMatchObject({ differences: 0 });
+      expect(await pendingDeltas()).toBe(0);
+      expect(await allReports()).toEqual(reports);
+    });
+
+    it('are folded by migration ComplianceCounterDeltas when undone, and a database with counters is exact from the moment it is migrated', async () => {
+      await reportSome(5);
+      expect(await pendingDeltas()).toBeGreaterThan(0);
+      const counted = await app.db.query(COUNTED_SQL);
+      const reports = await allReports();
+      const runner = app.db.createQueryRunner();
+      await runner.startTransaction();
+      await new ComplianceCounterDeltas1765000000000().down(runner);
+      // as the counters were before the migration: every pending delta in them
+      expect(await runner.query('SELECT * FROM group_update_state_counts WHERE computers <> 0 ORDER BY 1, 2, 3, 4')).toEqual(counted);
+      await new ComplianceCounterDeltas1765000000000().up(runner);
+      await runner.commitTransaction();
+      await runner.release();
+      expect(await pendingDeltas()).toBe(0);
+      expect(await allReports()).toEqual(reports);
+      await reportSome(6);
+      expect(await pendingDeltas()).toBeGreaterThan(0);
+      await expectExact();
+    });
   });
 
   it('lists computers by OS family and by the state they reported for an update, paged by cursor', async () => {

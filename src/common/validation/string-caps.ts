@@ -36,6 +36,21 @@ function tooLong(property: string, cap: number, children: ValidationError[] = []
   return error;
 }
 
+/** Each validated property of a class with its cap, worked out once per class (its rules are fixed when it is declared). */
+const capsByClass = new WeakMap<object, [string, number][]>();
+
+function capsOf(target: object): [string, number][] {
+  let caps = capsByClass.get(target);
+  if (!caps) {
+    const rules = getMetadataStorage().getTargetValidationMetadatas(target as new () => object, '', true, false);
+    const byProperty = new Map<string, ValidationMetadata[]>();
+    for (const rule of rules) byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
+    caps = [...byProperty].map(([property, propertyRules]) => [property, capOf(propertyRules)]);
+    capsByClass.set(target, caps);
+  }
+  return caps;
+}
+
 /**
  * Strings longer than their field allows, found before class-validator runs any rule: its rules
  * (MaxLength included, through validator.js) run regular expressions over the whole value, and
@@ -44,13 +59,9 @@ function tooLong(property: string, cap: number, children: ValidationError[] = []
  * Walks nested DTOs (ValidateNested) and arrays as class-validator does.
  */
 export function oversizedStrings(object: object): ValidationError[] {
-  const rules = getMetadataStorage().getTargetValidationMetadatas(object.constructor, '', true, false);
-  const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const rule of rules) byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
   const errors: ValidationError[] = [];
-  for (const [property, propertyRules] of byProperty) {
+  for (const [property, cap] of capsOf(object.constructor)) {
     const value = (object as Record<string, unknown>)[property];
-    const cap = capOf(propertyRules);
     if (typeof value === 'string') {
       if (value.length > cap) errors.push(tooLong(property, cap));
     } else if (Array.isArray(value)) {

@@ -19,10 +19,10 @@ export interface ComputerUpdateState {
 }
 
 /**
- * Report counts from the compliance counters (migration CreateComplianceCounters), never from
- * per-computer rows. Per group g of the scope and update u, with N(g) counted computers and A(g,u) of
- * them on a platform u applies to:
- * - reported states are the counters as they are;
+ * Report counts from the compliance counters (migration CreateComplianceCounters) plus their pending
+ * deltas (migration ComplianceCounterDeltas), never from per-computer rows. Per group g of the
+ * scope and update u, with N(g) counted computers and A(g,u) of them on a platform u applies to:
+ * - reported states are the counters plus their pending deltas;
  * - of the A(g,u) minus the applicable ones that reported: `needed` when g's effective decision for u
  *   is an active install, else `unknown`;
  * - of the N(g) − A(g,u) minus the non-applicable ones that reported: `not_applicable`.
@@ -42,9 +42,16 @@ const COUNTS_SQL = `
   group_applicable AS (SELECT p.group_id, a.update_id, sum(p.computers)::int AS n
                          FROM plat p JOIN applies a USING (os_family, os_version, arch) GROUP BY 1, 2),
   -- The counters and approvals of the updates asked for, read by update and joined to the scope
-  -- in memory: one index range per update rather than one probe per (group, update).
-  counted AS MATERIALIZED (SELECT group_id, update_id, state, applicable, computers AS n
-                             FROM group_update_state_counts WHERE update_id = ANY($2::uuid[]) AND computers <> 0),
+  -- in memory: one index range per update rather than one probe per (group, update). The deltas
+  -- not folded yet (migration ComplianceCounterDeltas) are added: in one snapshot, counters plus
+  -- deltas are exactly what committed, whether a fold ran or not.
+  counted AS MATERIALIZED (SELECT group_id, update_id, state, applicable, sum(n)::int AS n
+                             FROM (SELECT group_id, update_id, state, applicable, computers AS n
+                                     FROM group_update_state_counts WHERE update_id = ANY($2::uuid[]) AND computers <> 0
+                                   UNION ALL
+                                   SELECT group_id, update_id, state, applicable, computers
+                                     FROM group_update_state_deltas WHERE update_id = ANY($2::uuid[])) c
+                            GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0),
   reported AS (SELECT c.* FROM counted c JOIN scope s ON s.id = c.group_id),
   reported_total AS (SELECT group_id, update_id,
                             coalesce(sum(n) FILTER (WHERE applicable), 0)::int AS app,

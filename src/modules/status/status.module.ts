@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '../../infra/queue/queue-names';
+import { KnownRevisionsCache } from './known-revisions.cache';
 import { StatusRepository } from './status.repository';
 
 /**
@@ -10,7 +11,7 @@ import { StatusRepository } from './status.repository';
  */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.StatusIngest })],
-  providers: [StatusRepository],
-  exports: [StatusRepository, BullModule],
+  providers: [StatusRepository, KnownRevisionsCache],
+  exports: [StatusRepository, KnownRevisionsCache, BullModule],
 })
 export class StatusModule {}

@@ -48,8 +48,9 @@ export class StatusRepository {
    * Events of computers deleted meanwhile are dropped; events of updates the catalog does not hold
    * are dead-lettered. Returns how many events the history got, the computers whose state changed,
    * and how many events were dead-lettered as unknown.
-   * The compliance counters follow install_states in the same transaction (its triggers, migration
-   * CreateComplianceCounters), so a batch that fails leaves neither states nor counts behind.
+   * The compliance counters follow install_states in the same transaction (its triggers append the
+   * batch's summed changes to group_update_state_deltas, migrations CreateComplianceCounters and
+   * ComplianceCounterDeltas), so a batch that fails leaves neither states nor counts behind.
    */
   persist(all: StoredStatusEvent[]): Promise<{ stored: number; changed: string[]; unknown: number }> {
     return this.dataSource.transaction(async (manager) => {
@@ -73,6 +74,15 @@ export class StatusRepository {
       [events.map((e) => e.updateId), events.map((e) => e.revision)],
     );
     return new Set(rows.map((r) => eventKey(r.update_id, r.revision)));
+  }
+
+  /** The current revision of each of `updateIds` that the catalog holds, by lower-case update id. */
+  async findCurrentRevisions(updateIds: string[]): Promise<Map<string, number>> {
+    const rows: { update_id: string; current_revision: number }[] = await this.dataSource.query(
+      'SELECT update_id, current_revision FROM updates WHERE update_id = ANY($1::uuid[])',
+      [[...new Set(updateIds.map((id) => id.toLowerCase()))]],
+    );
+    return new Map(rows.map((r) => [r.update_id, r.current_revision]));
   }
 
   /** Keeps events that cannot be stored (see the status_dead_letters migration). */

@@ -6,7 +6,8 @@ import { JobName, QueueName } from '../../infra/queue/queue-names';
 import { RequestMetrics } from '../metrics/request-metrics';
 import { RejectedStatusEventDto, StatusAcceptedDto, StatusEventDto } from './dto/status-report.dto';
 import { IngestStatusJob } from './status-ingest.job';
-import { eventKey, StatusRepository } from './status.repository';
+import { KnownRevisionsCache } from './known-revisions.cache';
+import { eventKey } from './status.repository';
 
 @Injectable()
 export class StatusService {
@@ -15,19 +16,20 @@ export class StatusService {
   constructor(
     @InjectQueue(QueueName.StatusIngest) private readonly queue: Queue<IngestStatusJob>,
     private readonly metrics: RequestMetrics,
-    private readonly status: StatusRepository,
+    private readonly knownRevisions: KnownRevisionsCache,
   ) {}
 
   /**
    * Queues a validated report; resolves once Redis holds it, which is what the 202 promises. An
    * event for an update (or a revision) the catalog does not hold is not accepted: it is listed in
-   * `rejected` with its index, and the rest is accepted. While PostgreSQL cannot be reached the
+   * `rejected` with its index, and the rest is accepted (KnownRevisionsCache: SQL only for pairs it
+   * has not seen under the current catalog version). While PostgreSQL cannot be reached the
    * report is queued unchecked (the agent path needs Redis only) and the worker dead-letters such
    * events instead (StatusRepository.persist).
    */
   async accept(computerId: string, events: StatusEventDto[]): Promise<StatusAcceptedDto> {
     const rejected: RejectedStatusEventDto[] = [];
-    const known = await this.status.findKnownRevisions(events).catch((error: unknown) => {
+    const known = await this.knownRevisions.known(events).catch((error: unknown) => {
       if (!isDependencyUnavailable(error)) throw error;
       this.logger.warn('PostgreSQL unreachable: status report queued without checking its updates against the catalog');
       return null;
