@@ -22,6 +22,21 @@ const isEmptyPlainObject = (value: unknown): boolean =>
   value === undefined || value === null || (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value).length === 0);
 
 /**
+ * A DTO class with a `precheck` checks a whole body in one pass, for a hot route: what it accepts
+ * skips class-transformer and class-validator. It must accept only what the class's rules accept,
+ * made as class-transformer makes it, and answer null for anything else (validated by the rules, for
+ * their errors).
+ */
+export interface PrecheckedDto {
+  precheck(value: unknown): object | null;
+}
+
+const precheckOf = (metatype: Type | undefined): PrecheckedDto['precheck'] | undefined => {
+  const precheck = (metatype as Partial<PrecheckedDto> | undefined)?.precheck;
+  return typeof precheck === 'function' ? precheck.bind(metatype) : undefined;
+};
+
+/**
  * An empty body (`{}` or none: the usual check-in) is validated once per DTO class: its result
  * cannot change, and class-validator's walk over the class's rules costs more than the rest of an
  * unchanged check-in. A class that refuses an empty body is validated every time, for its errors.
@@ -31,6 +46,11 @@ class ContractValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
+    const precheck = precheckOf(metatype);
+    if (precheck && this.toValidate(metadata)) {
+      const accepted = precheck(value);
+      if (accepted) return accepted;
+    }
     if (!metatype || !isEmptyPlainObject(value) || !this.toValidate(metadata)) return super.transform(value, metadata);
     let passes = this.emptyPasses.get(metatype);
     if (passes === undefined) {
