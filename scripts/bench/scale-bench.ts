@@ -250,7 +250,7 @@ async function main(): Promise<void> {
         stored = Number((await db.query('SELECT count(*) AS n FROM status_events')).rows[0].n);
       }
       const drainSeconds = (Date.now() - drainStart) / 1000;
-      ingestLine = `ingest: ${accepted} events queued in ${INGEST_SECONDS} s (${load.requestsPerSecond.toFixed(0)} reports/s); a fresh worker stored ${stored} in ${drainSeconds.toFixed(1)} s (start included) → ${(stored / drainSeconds).toFixed(0)} events/s; drain worker peak RSS ${drainer.peakRssMb().toFixed(0)} MB`;
+      ingestLine = `ingest: ${accepted} events queued in ${INGEST_SECONDS} s (${load.requestsPerSecond.toFixed(0)} reports/s); a fresh worker stored ${stored} in ${drainSeconds.toFixed(1)} s (start included) → ${(stored / drainSeconds).toFixed(0)} events/s; drain worker CPU ${((drainer.cpuMs() * 1000) / Math.max(1, stored - before)).toFixed(1)} µs/event (start included), peak RSS ${drainer.peakRssMb().toFixed(0)} MB`;
       const exact = (await (await fetch(`${apiUrl}/api/v1/reports/recount`, { method: 'POST', headers })).json()) as Record<string, unknown>;
       ingestLine += `\nrecount after the ingest: ${JSON.stringify(exact)}`;
     }
