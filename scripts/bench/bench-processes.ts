@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const DIST = resolve(__dirname, '..', '..');
@@ -55,4 +55,34 @@ export function startNode(script: string, env: NodeJS.ProcessEnv, ready: RegExp 
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => fail(new Error(`${script} exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
   });
+}
+
+/**
+ * CPU time (ms) of the PostgreSQL cluster whose data lives under `dataDirFragment`: its postmaster
+ * (with the children it has reaped) and every live backend. Backends that exited before the
+ * postmaster reaped them are missed; the bench's pooled connections live as long as the run.
+ */
+export function postgresCpuMs(dataDirFragment: string): number {
+  const stat = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  const postmaster = pids.find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDirFragment) && readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres');
+    } catch {
+      return false;
+    }
+  });
+  if (!postmaster) return 0;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = stat(pid);
+      // fields: state is [0], ppid [1]; utime [11], stime [12], cutime [13], cstime [14]
+      if (pid === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      else if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }

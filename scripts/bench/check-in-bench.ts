@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import type { SignedOffer } from '../../src/contracts/client-protocol';
 import { migrateDatabase } from '../../src/infra/database/migration-runner';
 import { startLocalServices } from '../../src/infra/services/local-services';
-import { startNode, Started } from './bench-processes';
+import { postgresCpuMs, startNode, Started } from './bench-processes';
 import { benchToken, seedFleet } from './check-in-seed';
 import { LoadResult, runLoad } from './load';
 
@@ -193,6 +193,7 @@ async function main(): Promise<void> {
       next = 0;
       const ingestStart = Date.now();
       const workerCpuBefore = worker.cpuMs();
+      const postgresCpuBefore = postgresCpuMs(dataDir);
       ingest = await measure(
         api,
         runLoad({
@@ -214,10 +215,12 @@ async function main(): Promise<void> {
       }
       const ingestSeconds = (Date.now() - ingestStart) / 1000;
       const workerCpuMicrosPerEvent = ((worker.cpuMs() - workerCpuBefore) * 1000) / Math.max(1, persisted);
+      const postgresCpuMicrosPerEvent = ((postgresCpuMs(dataDir) - postgresCpuBefore) * 1000) / Math.max(1, persisted);
       await db.end();
       ingestLine =
         `(c) events persisted: ${persisted} of ${accepted} accepted in ${ingestSeconds.toFixed(1)} s → ${(persisted / ingestSeconds).toFixed(0)} events/s` +
-        `; worker CPU ${workerCpuMicrosPerEvent.toFixed(1)} µs/event`;
+        `; CPU per persisted event: worker ${workerCpuMicrosPerEvent.toFixed(1)} µs, PostgreSQL ${postgresCpuMicrosPerEvent.toFixed(1)} µs` +
+        ` (API ${(ingest.cpuMicrosPerRequest / EVENTS_PER_REPORT).toFixed(1)} µs per accepted event)`;
     }
 
     console.log(`\nload: ${CONNECTIONS} connections, ${DURATION} s each, autocannon in the bench process; offer size ${offerSize} updates\n`);
