@@ -369,6 +369,28 @@ describe('compliance counters: reports from counters that always equal a recount
       await expectExact();
     });
 
+    it('are counted in the group a computer move committed while the batch waited for it', async () => {
+      const [{ group_id: from }] = await app.db.query('SELECT group_id FROM computers WHERE id = $1', [pcs.a2.computerId]);
+      const to = from === siteA ? siteB : siteA;
+      const mover = new Client({ connectionString: app.environment.databaseUrl });
+      await mover.connect();
+      await mover.query('BEGIN');
+      await mover.query('UPDATE computers SET group_id = $2 WHERE id = $1', [pcs.a2.computerId, to]);
+      const seq = await report(pcs.a2, [{ updateId: w1, state: 'uninstalled' }, { updateId: lx, state: 'downloaded' }]);
+      // the worker's batch waits for the computer's row (its share lock) until the move commits
+      await eventually(
+        () => app.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%install_states%'`),
+        (rows) => rows.length > 0,
+      );
+      await mover.query('COMMIT');
+      await mover.end();
+      await stored(pcs.a2, seq);
+      expect((await updateReport(w1, to)).counts.uninstalled).toBeGreaterThan(0);
+      await expectReportsEqualScan();
+      await counters().fold();
+      await expectExact();
+    });
+
     it('are taken by the recount, which counts them as the reports do', async () => {
       await reportSome(4);
       expect(await pendingDeltas()).toBeGreaterThan(0);
