@@ -20,6 +20,8 @@ const SIZE = { computers: 100_000, updates: 20_000, groups: 200, approvals: 500,
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const EVENTS_PER_REPORT = 100;
+/** `BENCH_SCENARIOS=a,b` runs only those scenarios (the baseline always runs); all by default. */
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'a,b,c').split(',').map((s) => s.trim().toLowerCase()));
 
 /** A load result with the CPU time the server process used per request while it ran. */
 type Measured = LoadResult & { cpuMicrosPerRequest: number };
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
 
     // (b) full offers: every request a different computer and no ETag, so each offer is computed.
     let next = 0;
-    const fullOffers = await measure(
+    const fullOffers = !SCENARIOS.has('b') ? undefined : await measure(
       api,
       runLoad({
         url: apiUrl,
@@ -141,7 +143,8 @@ async function main(): Promise<void> {
         },
       });
     };
-    const unchanged = await measure(api, knownFleetCheckIns);
+    const unchanged = SCENARIOS.has('a') ? await measure(api, knownFleetCheckIns) : undefined;
+    const rssAfterA = api.peakRssMb();
 
     // (b, warm) the fleet after an approval change: known computers, every ETag stale, so every answer
     // is a new full offer; tokens and contexts are cached, the group's approved updates load once.
@@ -161,7 +164,13 @@ async function main(): Promise<void> {
       body: JSON.stringify({ updateId: extra, groupId: '00000000-0000-4000-8000-000000000001', decision: 'install' }),
     });
     if (approval.status !== 200) throw new Error(`approval failed: ${approval.status} ${await approval.text()}`);
-    const afterChange = await measure(api, knownFleetCheckIns);
+    const afterChange = SCENARIOS.has('b') ? await measure(api, knownFleetCheckIns) : undefined;
+    const rssAfterB = api.peakRssMb();
+    if (!SCENARIOS.has('c')) {
+      printTable(base, unchanged, fullOffers, afterChange, offerSize);
+      console.log(`peak RSS: API ${rssAfterA.toFixed(0)} MB after (a), ${rssAfterB.toFixed(0)} MB after (b); worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
+      return;
+    }
 
     // (c) status ingestion: reports of 100 events; persisted events per second until the queue drains.
     const db = new Client({ connectionString: services.databaseUrl });
@@ -202,19 +211,23 @@ async function main(): Promise<void> {
     const ingestSeconds = (Date.now() - ingestStart) / 1000;
     await db.end();
 
-    console.log(`\nload: ${CONNECTIONS} connections, ${DURATION} s each, autocannon in the bench process; offer size ${offerSize} updates\n`);
-    console.log(row('baseline (bare NestJS on Fastify)', base));
-    console.log(row('(a) unchanged check-in → 304', unchanged, base));
-    console.log(row('(b) full offer, new computers → 200', fullOffers, base));
-    console.log(row('(b) full offer, after approval → 200', afterChange, base));
+    printTable(base, unchanged, fullOffers, afterChange, offerSize);
     console.log(row('(c) status report (100 events) → 202', ingest, base));
     console.log(`(c) events persisted: ${persisted} of ${accepted} accepted in ${ingestSeconds.toFixed(1)} s → ${(persisted / ingestSeconds).toFixed(0)} events/s`);
-    console.log(`peak RSS: API ${api.peakRssMb().toFixed(0)} MB, worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
+    console.log(`peak RSS: API ${rssAfterA.toFixed(0)} MB after (a), ${rssAfterB.toFixed(0)} MB after (b), ${api.peakRssMb().toFixed(0)} MB at the end; worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
   } finally {
     await Promise.all(started.map((s) => s.stop()));
     await services.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function printTable(base: Measured, unchanged: Measured | undefined, fullOffers: Measured | undefined, afterChange: Measured | undefined, offerSize: number): void {
+  console.log(`\nload: ${CONNECTIONS} connections, ${DURATION} s each, autocannon in the bench process; offer size ${offerSize} updates\n`);
+  console.log(row('baseline (bare NestJS on Fastify)', base));
+  if (unchanged) console.log(row('(a) unchanged check-in → 304', unchanged, base));
+  if (fullOffers) console.log(row('(b) full offer, new computers → 200', fullOffers, base));
+  if (afterChange) console.log(row('(b) full offer, after approval → 200', afterChange, base));
 }
 
 main().catch((error) => {
