@@ -59,9 +59,9 @@ function setUp(options: { cached?: ComputerContext | null; stored?: ComputerCont
     approved: options.approved ?? [candidate(ID_A), candidate(ID_B, { action: 'uninstall' })],
   };
   const versions = {
-    cachedContextWithParts: async (id: string) => {
+    cachedContextWithParts: async (id: string, parse: (raw: string) => unknown) => {
       calls.push(`cachedContextWithParts ${id}`);
-      return state.cached ? { context: JSON.stringify(state.cached), parts: state.parts } : null;
+      return state.cached ? { context: parse(JSON.stringify(state.cached)), parts: state.parts } : null;
     },
     partsOf: async (id: string, groupPath: string[]) => {
       calls.push(`partsOf ${id} ${groupPath.join('/')}`);

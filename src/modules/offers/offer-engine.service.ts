@@ -80,9 +80,9 @@ export class OfferEngine {
   async offerFor(computerId: string, report: ComputerReport = {}): Promise<ComputerOffer | null> {
     const reported = (report.installed ?? []).map((u) => `${u.updateId.toLowerCase()}@${u.revision}`).sort();
     const installedDigest = reported.length ? hash('sha256', reported.join(','), 'hex') : NOTHING_REPORTED;
-    const cached = await this.versions.cachedContextWithParts(computerId);
+    const cached = await this.versions.cachedContextWithParts(computerId, ComputerContextCache.parse);
     if (cached) {
-      const computer = ComputerContextCache.parse(cached.context);
+      const computer = cached.context;
       if (!report.facts || factsMatch(computer, report.facts)) return this.offerOf(computer, cached.parts, installedDigest, report);
     }
     let computer = await this.contexts.get(computerId);

@@ -1,0 +1,206 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { AppConfig } from '../config/app-config';
+
+/** A read from Redis whose result may be copied into a LocalCache: begun before the command is sent. */
+export interface CacheRead {
+  readonly seq: number;
+}
+
+/**
+ * The Redis commands a writer sends to change keys that API processes copy in memory: `PUBLISH` of
+ * the changed key names on `channel` (space-separated), best sent in the same script as the change
+ * so that no process can see the new value without the message having been sent.
+ */
+export interface InvalidationChannel {
+  channel: string;
+}
+
+/**
+ * In-process copies of values held in Redis, kept correct across API processes: every writer
+ * publishes the names of the Redis keys it changed (in the same Lua script as the change), and every
+ * process listens on a dedicated connection and drops its copies of those keys. The rules:
+ *
+ * 1. A value read from Redis is copied only if no invalidation of its keys (and no reset) arrived
+ *    while the read was in flight (`begin()` before the command, `unchanged()` after it).
+ * 2. While the subscription is not confirmed (start, disconnect, reconnect) every copy is bypassed
+ *    and copies are cleared; they are cleared again when the subscription is confirmed.
+ * 3. Every copy has a maximum age (PATCHGATE_LOCAL_CACHE_MAX_AGE_MS, 5 s by default), so even a lost
+ *    message that went unnoticed ends within it.
+ * 4. Memory is bounded: each LocalCache holds a maximum number of entries, least recently used first
+ *    out; a miss is the Redis round trip there would have been without the copy.
+ */
+@Injectable()
+export class CacheInvalidations implements InvalidationChannel, OnApplicationShutdown {
+  private readonly logger = new Logger(CacheInvalidations.name);
+  readonly channel: string;
+  readonly maxAgeMs: number;
+  private readonly caches = new Set<LocalCache<NonNullable<unknown>>>();
+  private subscriber: Redis | undefined;
+  private confirmed = false;
+  /** Counts invalidations and resets; a read is safe to copy when nothing it read moved after its seq. */
+  private seq = 0;
+  private resetSeq = 0;
+  /** key → seq of its last invalidation, kept only while a read begun before it may still complete. */
+  private readonly recent = new Map<string, number>();
+  /** seq at which reads in flight began → how many; insertion order is seq order. */
+  private readonly inFlight = new Map<number, number>();
+
+  constructor(private readonly config: AppConfig) {
+    this.channel = `${config.redisPrefix}:invalidate`;
+    this.maxAgeMs = config.localCache.maxAgeMs;
+  }
+
+  /** Whether copies may be used now: the subscription is confirmed and copies are enabled. */
+  get live(): boolean {
+    return this.confirmed;
+  }
+
+  /** A cache to be told of invalidations; starts the subscription on first use. */
+  register<V extends NonNullable<unknown>>(cache: LocalCache<V>): void {
+    this.caches.add(cache as unknown as LocalCache<NonNullable<unknown>>);
+    if (!this.subscriber && this.maxAgeMs > 0) this.subscribe();
+  }
+
+  /** Begins a read from Redis: before its command is sent. */
+  begin(): CacheRead {
+    const seq = this.seq;
+    this.inFlight.set(seq, (this.inFlight.get(seq) ?? 0) + 1);
+    return { seq };
+  }
+
+  /** True when a value read by `read` may be copied: nothing it read was invalidated since it began. */
+  unchanged(read: CacheRead, keys: Iterable<string>): boolean {
+    if (!this.confirmed || this.resetSeq > read.seq) return false;
+    for (const key of keys) if ((this.recent.get(key) ?? -1) > read.seq) return false;
+    return true;
+  }
+
+  /** Ends a read (call it once, whatever the outcome, after its values were copied or not). */
+  finish(read: CacheRead): void {
+    const left = (this.inFlight.get(read.seq) ?? 1) - 1;
+    if (left) this.inFlight.set(read.seq, left);
+    else this.inFlight.delete(read.seq);
+    this.prune();
+  }
+
+  /** Runs `load` as one read: begun before it, finished after `copy` had the chance to copy its result. */
+  async read<T>(load: () => Promise<T>, copy: (value: T, read: CacheRead) => void): Promise<T> {
+    const read = this.begin();
+    try {
+      const value = await load();
+      copy(value, read);
+      return value;
+    } finally {
+      this.finish(read);
+    }
+  }
+
+  /**
+   * Drops this process's copies of `keys` at once. Writers call it after their change, so this
+   * process never answers from a copy its own change made stale (the message reaches the others).
+   */
+  invalidate(keys: Iterable<string>): void {
+    this.seq++;
+    const tracking = this.inFlight.size > 0;
+    for (const key of keys) {
+      if (tracking) {
+        this.recent.delete(key);
+        this.recent.set(key, this.seq);
+      }
+      for (const cache of this.caches) cache.delete(key);
+    }
+  }
+
+  private reset(): void {
+    this.seq++;
+    this.resetSeq = this.seq;
+    this.recent.clear();
+    for (const cache of this.caches) cache.clear();
+  }
+
+  /** Forgets invalidations no read in flight began before. */
+  private prune(): void {
+    const oldest = this.inFlight.keys().next();
+    const floor = oldest.done ? Infinity : oldest.value;
+    for (const [key, seq] of this.recent) {
+      if (seq > floor) break;
+      this.recent.delete(key);
+    }
+  }
+
+  private subscribe(): void {
+    // A connection of its own: a subscribed connection can send nothing else. Retries for ever.
+    const subscriber = new Redis(this.config.redisUrl, { autoResubscribe: false, maxRetriesPerRequest: null, lazyConnect: true });
+    this.subscriber = subscriber;
+    const down = () => {
+      if (this.confirmed) this.logger.warn('cache invalidations: subscription lost; in-process copies bypassed until it is back');
+      this.confirmed = false;
+      this.reset();
+    };
+    subscriber.on('error', () => undefined);
+    subscriber.on('close', down);
+    subscriber.on('reconnecting', down);
+    subscriber.on('end', down);
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel).then(
+        () => {
+          // Whatever was copied before was cleared when the connection went; clear once more, then use.
+          this.reset();
+          this.confirmed = true;
+        },
+        () => subscriber.disconnect(true),
+      );
+    });
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      this.invalidate(message.split(' ').filter(Boolean));
+    });
+    subscriber.connect().catch(() => undefined);
+  }
+
+  /** For tests: drops the subscription as a lost connection would (it reconnects by itself). */
+  dropConnection(): void {
+    this.subscriber?.disconnect(true);
+  }
+
+  onApplicationShutdown(): void {
+    this.confirmed = false;
+    this.subscriber?.disconnect(false);
+  }
+}
+
+/**
+ * A bounded, max-aged in-process copy of values read from Redis, keyed by the Redis key (or keys:
+ * `dependsOn`) they came from, so that an invalidation of that key drops it. See CacheInvalidations
+ * for the rules that keep it correct.
+ */
+export class LocalCache<V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<string, V>;
+
+  constructor(
+    private readonly invalidations: CacheInvalidations,
+    max: number,
+  ) {
+    this.entries = new LRUCache<string, V>({ max: Math.max(1, max), ttl: Math.max(1, invalidations.maxAgeMs), updateAgeOnGet: false });
+    if (max > 0 && invalidations.maxAgeMs > 0) invalidations.register(this);
+  }
+
+  get(key: string): V | undefined {
+    return this.invalidations.live ? this.entries.get(key) : undefined;
+  }
+
+  /** Copies `value` read by `read` unless one of `keys` was invalidated since the read began. */
+  set(key: string, value: V, read: CacheRead, keys: Iterable<string> = [key]): void {
+    if (this.invalidations.unchanged(read, keys)) this.entries.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
