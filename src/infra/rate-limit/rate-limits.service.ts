@@ -75,7 +75,7 @@ export class RateLimits {
       computer: perMinute('computer', limits.computerPerMinute),
       apiToken: perMinute('api-token', limits.apiTokenPerMinute),
     };
-    redis.defineCommand('pgRateLease', { numberOfKeys: 1, lua: LEASE_SCRIPT });
+    redis.defineCommand('pgRateLease', { lua: LEASE_SCRIPT });
     // Failures only: the window opens at the first failure and the lock lasts as long as the window.
     this.loginByUser = limiter('login-user', limits.loginFailuresPerUser, limits.loginLockSeconds);
     this.loginByIp = limiter('login-ip', limits.loginFailuresPerIp, limits.loginLockSeconds);
