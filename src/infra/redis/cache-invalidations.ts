@@ -160,8 +160,13 @@ export class CacheInvalidations implements InvalidationChannel, OnApplicationShu
     subscriber.connect().catch(() => undefined);
   }
 
-  /** For tests: drops the subscription as a lost connection would (it reconnects by itself). */
+  /**
+   * Drops the subscription as a lost connection does, at once rather than when the socket's close is
+   * noticed (tests use it); the client reconnects and subscribes again by itself.
+   */
   dropConnection(): void {
+    this.confirmed = false;
+    this.reset();
     this.subscriber?.disconnect(true);
   }
 
