@@ -1,6 +1,6 @@
 import { GroupVersionParts, OfferVersionParts, OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { ComputerContextCache } from './computer-context.cache';
-import { GroupOffer, GroupOfferCache } from './group-offer.cache';
+import { builtOffers, GroupOffer, GroupOfferCache } from './group-offer.cache';
 import { OfferCandidate } from './offer-builder';
 import { OfferEngine } from './offer-engine.service';
 import { ComputerContext, ComputerFactsRecord, OffersRepository } from './offers.repository';
@@ -88,12 +88,8 @@ function setUp(options: { cached?: ComputerContext | null; stored?: ComputerCont
     get: async (key: string, groupPath: string[]): Promise<GroupOffer> => {
       calls.push(`groupOffers.get ${groupPath.join('/')}`);
       groupKeys.push(key);
-      return {
-        approved: state.approved,
-        checkInSeconds: 1800,
-        contentMode: 'none',
-        offeredVia: (baseUrl) => state.approved.map((u) => ({ ...u, files: u.files.map((f) => ({ ...f, url: `${baseUrl}/${f.sha256}` })) })),
-      };
+      const offeredVia = (baseUrl: string) => state.approved.map((u) => ({ ...u, files: u.files.map((f) => ({ ...f, url: `${baseUrl}/${f.sha256}` })) }));
+      return { approved: state.approved, checkInSeconds: 1800, contentMode: 'none', offeredVia, offerFor: builtOffers(state.approved, offeredVia) };
     },
   } as unknown as GroupOfferCache;
   const repository = {
