@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     started.push(baseline);
     const api = await startNode('src/main.js', { ...env, PORT: String(18530 + Math.floor(Math.random() * 1000)) }, /listening on [\d.]+:(\d+)/);
     started.push(api);
+    const apiIdleRssMb = api.peakRssMb();
     const worker = await startNode('src/worker.js', env, /Patchgate worker (started)/);
     started.push(worker);
     const apiUrl = `http://127.0.0.1:${api.port}`;
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
     const rssAfterB = api.peakRssMb();
     if (!SCENARIOS.has('c')) {
       printTable(base, unchanged, fullOffers, afterChange, offerSize);
-      console.log(`peak RSS: API ${rssAfterA.toFixed(0)} MB after (a), ${rssAfterB.toFixed(0)} MB after (b); worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
+      console.log(`peak RSS: API ${apiIdleRssMb.toFixed(0)} MB started, ${rssAfterA.toFixed(0)} MB after (a), ${rssAfterB.toFixed(0)} MB after (b); worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
       return;
     }
 
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
     printTable(base, unchanged, fullOffers, afterChange, offerSize);
     console.log(row('(c) status report (100 events) → 202', ingest, base));
     console.log(`(c) events persisted: ${persisted} of ${accepted} accepted in ${ingestSeconds.toFixed(1)} s → ${(persisted / ingestSeconds).toFixed(0)} events/s`);
-    console.log(`peak RSS: API ${rssAfterA.toFixed(0)} MB after (a), ${rssAfterB.toFixed(0)} MB after (b), ${api.peakRssMb().toFixed(0)} MB at the end; worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
+    console.log(`peak RSS: API ${apiIdleRssMb.toFixed(0)} MB started, ${rssAfterA.toFixed(0)} MB after (a), ${rssAfterB.toFixed(0)} MB after (b), ${api.peakRssMb().toFixed(0)} MB at the end; worker ${worker.peakRssMb().toFixed(0)} MB, baseline ${baseline.peakRssMb().toFixed(0)} MB`);
   } finally {
     await Promise.all(started.map((s) => s.stop()));
     await services.stop();

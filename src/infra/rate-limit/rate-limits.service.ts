@@ -27,7 +27,7 @@ interface Lease {
 }
 
 /** Keys whose leases are held at most (a lease is a few numbers); the least recently used go first. */
-const MAX_LEASES = 200_000;
+const MAX_LEASES = 50_000;
 /** A lease is at most this share of the limit, so unused leases of N processes cost little of it. */
 const LEASE_SHARE = 64;
 
