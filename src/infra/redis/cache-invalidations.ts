@@ -39,13 +39,7 @@ export class CacheInvalidations implements InvalidationChannel, OnApplicationShu
   private readonly caches = new Set<LocalCache<NonNullable<unknown>>>();
   private subscriber: Redis | undefined;
   private confirmed = false;
-  /** Counts invalidations and resets; a read is safe to copy when nothing it read moved after its seq. */
-  private seq = 0;
-  private resetSeq = 0;
-  /** key → seq of its last invalidation, kept only while a read begun before it may still complete. */
-  private readonly recent = new Map<string, number>();
-  /** seq at which reads in flight began → how many; insertion order is seq order. */
-  private readonly inFlight = new Map<number, number>();
+  private readonly reads = new ReadTracker();
 
   constructor(private readonly config: AppConfig) {
     this.channel = `${config.redisPrefix}:invalidate`;
@@ -65,24 +59,17 @@ export class CacheInvalidations implements InvalidationChannel, OnApplicationShu
 
   /** Begins a read from Redis: before its command is sent. */
   begin(): CacheRead {
-    const seq = this.seq;
-    this.inFlight.set(seq, (this.inFlight.get(seq) ?? 0) + 1);
-    return { seq };
+    return this.reads.begin();
   }
 
-  /** True when a value read by `read` may be copied: nothing it read was invalidated since it began. */
+  /** True when a value read by `read` may be copied: subscribed, and nothing it read was invalidated since it began. */
   unchanged(read: CacheRead, keys: Iterable<string>): boolean {
-    if (!this.confirmed || this.resetSeq > read.seq) return false;
-    for (const key of keys) if ((this.recent.get(key) ?? -1) > read.seq) return false;
-    return true;
+    return this.confirmed && this.reads.unchanged(read, keys);
   }
 
   /** Ends a read (call it once, whatever the outcome, after its values were copied or not). */
   finish(read: CacheRead): void {
-    const left = (this.inFlight.get(read.seq) ?? 1) - 1;
-    if (left) this.inFlight.set(read.seq, left);
-    else this.inFlight.delete(read.seq);
-    this.prune();
+    this.reads.finish(read);
   }
 
   /** Runs `load` as one read: begun before it, finished after `copy` had the chance to copy its result. */
@@ -102,32 +89,14 @@ export class CacheInvalidations implements InvalidationChannel, OnApplicationShu
    * process never answers from a copy its own change made stale (the message reaches the others).
    */
   invalidate(keys: Iterable<string>): void {
-    this.seq++;
-    const tracking = this.inFlight.size > 0;
-    for (const key of keys) {
-      if (tracking) {
-        this.recent.delete(key);
-        this.recent.set(key, this.seq);
-      }
-      for (const cache of this.caches) cache.delete(key);
-    }
+    const list = [...keys];
+    this.reads.invalidated(list);
+    for (const key of list) for (const cache of this.caches) cache.delete(key);
   }
 
   private reset(): void {
-    this.seq++;
-    this.resetSeq = this.seq;
-    this.recent.clear();
+    this.reads.reset();
     for (const cache of this.caches) cache.clear();
-  }
-
-  /** Forgets invalidations no read in flight began before. */
-  private prune(): void {
-    const oldest = this.inFlight.keys().next();
-    const floor = oldest.done ? Infinity : oldest.value;
-    for (const [key, seq] of this.recent) {
-      if (seq > floor) break;
-      this.recent.delete(key);
-    }
   }
 
   private subscribe(): void {
@@ -173,6 +142,69 @@ export class CacheInvalidations implements InvalidationChannel, OnApplicationShu
   onApplicationShutdown(): void {
     this.confirmed = false;
     this.subscriber?.disconnect(false);
+  }
+}
+
+/**
+ * Which reads from Redis may still be copied: a read begins (before its command is sent) at the
+ * current count of invalidations; a key invalidated after that, or a reset, makes its value
+ * unfit. Invalidations are remembered only as long as a read begun before them is in flight.
+ */
+export class ReadTracker {
+  private seq = 0;
+  private resetSeq = 0;
+  /** key → seq of its last invalidation, in seq order */
+  private readonly recent = new Map<string, number>();
+  /** seq at which reads in flight began → how many; insertion order is seq order */
+  private readonly inFlight = new Map<number, number>();
+
+  begin(): CacheRead {
+    const seq = this.seq;
+    this.inFlight.set(seq, (this.inFlight.get(seq) ?? 0) + 1);
+    return { seq };
+  }
+
+  unchanged(read: CacheRead, keys: Iterable<string>): boolean {
+    if (this.resetSeq > read.seq) return false;
+    for (const key of keys) if ((this.recent.get(key) ?? -1) > read.seq) return false;
+    return true;
+  }
+
+  finish(read: CacheRead): void {
+    const left = (this.inFlight.get(read.seq) ?? 1) - 1;
+    if (left) this.inFlight.set(read.seq, left);
+    else this.inFlight.delete(read.seq);
+    this.prune();
+  }
+
+  invalidated(keys: Iterable<string>): void {
+    this.seq++;
+    if (!this.inFlight.size) return;
+    for (const key of keys) {
+      this.recent.delete(key);
+      this.recent.set(key, this.seq);
+    }
+  }
+
+  reset(): void {
+    this.seq++;
+    this.resetSeq = this.seq;
+    this.recent.clear();
+  }
+
+  /** How many invalidations are remembered (for tests: it must not grow without reads in flight). */
+  get remembered(): number {
+    return this.recent.size;
+  }
+
+  /** Forgets invalidations no read in flight began before. */
+  private prune(): void {
+    const oldest = this.inFlight.keys().next();
+    const floor = oldest.done ? Infinity : oldest.value;
+    for (const [key, seq] of this.recent) {
+      if (seq > floor) break;
+      this.recent.delete(key);
+    }
   }
 }
 
