@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     };
     const baseline = await startNode('scripts/bench/baseline-server.js', { ...env, PORT: '0' });
     started.push(baseline);
-    const api = await startNode('src/main.js', { ...env, PORT: String(18530 + Math.floor(Math.random() * 1000)) }, /listening on [\d.]+:(\d+)/);
+    // BENCH_API_NODE_ARGS: node flags of the API process only (e.g. a heap limit), beside BENCH_NODE_ARGS.
+    const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const api = await startNode('src/main.js', { ...env, PORT: String(18530 + Math.floor(Math.random() * 1000)) }, /listening on [\d.]+:(\d+)/, apiArgs);
     started.push(api);
     const apiIdleRssMb = api.peakRssMb();
     const worker = await startNode('src/worker.js', env, /Patchgate worker (started)/);
