@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
 
 /** A read from Redis whose result may be copied into a LocalCache: begun before the command is sent. */
@@ -28,8 +27,8 @@ export interface InvalidationChannel {
  *    and copies are cleared; they are cleared again when the subscription is confirmed.
  * 3. Every copy has a maximum age (PATCHGATE_LOCAL_CACHE_MAX_AGE_MS, 5 s by default), so even a lost
  *    message that went unnoticed ends within it.
- * 4. Memory is bounded: each LocalCache holds a maximum number of entries, least recently used first
- *    out; a miss is the Redis round trip there would have been without the copy.
+ * 4. Memory is bounded: each LocalCache holds a maximum number of entries, oldest first out; a
+ *    miss is the Redis round trip there would have been without the copy.
  */
 @Injectable()
 export class CacheInvalidations implements InvalidationChannel, OnApplicationShutdown {
@@ -211,26 +210,40 @@ export class ReadTracker {
 /**
  * A bounded, max-aged in-process copy of values read from Redis, keyed by the Redis key (or keys:
  * `dependsOn`) they came from, so that an invalidation of that key drops it. See CacheInvalidations
- * for the rules that keep it correct.
+ * for the rules that keep it correct. A plain Map in insertion order: when full, the oldest copy
+ * goes first, which is also the one nearest its max age (a hit does not renew a copy), so no
+ * per-hit bookkeeping is needed.
  */
 export class LocalCache<V extends NonNullable<unknown>> {
-  private readonly entries: LRUCache<string, V>;
+  private readonly entries = new Map<string, { value: V; expires: number }>();
+  private readonly max: number;
+  private readonly maxAgeMs: number;
 
   constructor(
     private readonly invalidations: CacheInvalidations,
     max: number,
   ) {
-    this.entries = new LRUCache<string, V>({ max: Math.max(1, max), ttl: Math.max(1, invalidations.maxAgeMs), updateAgeOnGet: false });
+    this.max = Math.max(1, max);
+    this.maxAgeMs = invalidations.maxAgeMs;
     if (max > 0 && invalidations.maxAgeMs > 0) invalidations.register(this);
   }
 
   get(key: string): V | undefined {
-    return this.invalidations.live ? this.entries.get(key) : undefined;
+    if (!this.invalidations.live) return undefined;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expires > Date.now()) return entry.value;
+    this.entries.delete(key);
+    return undefined;
   }
 
   /** Copies `value` read by `read` unless one of `keys` was invalidated since the read began. */
   set(key: string, value: V, read: CacheRead, keys: Iterable<string> = [key]): void {
-    if (this.invalidations.unchanged(read, keys)) this.entries.set(key, value);
+    if (!this.invalidations.unchanged(read, keys)) return;
+    // Re-inserted, so the Map's order stays the order of age.
+    this.entries.delete(key);
+    this.entries.set(key, { value, expires: Date.now() + this.maxAgeMs });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 
   delete(key: string): void {
