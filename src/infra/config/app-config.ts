@@ -74,6 +74,11 @@ export class AppConfig {
   };
   /** How often BullMQ workers look for jobs whose worker died (their lock expired). */
   readonly queueStalledIntervalMs: number;
+  /**
+   * The in-process copies of Redis-held versions and token lookups (src/infra/redis/cache-invalidations.ts):
+   * how long an entry may be used at most (0: no in-process copies) and how many computers are held.
+   */
+  readonly localCache: { maxAgeMs: number; maxComputers: number };
   /** APT repositories (docs/debian.md): a Release file's Valid-Until is its Date plus this many days. */
   readonly apt: { validDays: number };
   /**
@@ -139,6 +144,7 @@ export class AppConfig {
       apiTokenPerMinute: env.PATCHGATE_RATE_LIMIT_API_TOKEN_PER_MINUTE ?? 1200,
     };
     this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;
+    this.localCache = { maxAgeMs: env.PATCHGATE_LOCAL_CACHE_MAX_AGE_MS ?? 5000, maxComputers: env.PATCHGATE_LOCAL_CACHE_MAX_COMPUTERS ?? 20_000 };
     this.apt = { validDays: env.PATCHGATE_APT_VALID_DAYS ?? 7 };
     this.outbound = {
       fileRoots: (env.PATCHGATE_FILE_URL_ROOT ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),

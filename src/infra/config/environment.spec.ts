@@ -20,6 +20,8 @@ describe(AppConfig.name, () => {
     expect(config.sync).toEqual({ httpTimeoutMs: 30_000, httpAttempts: 3, retryDelayMs: 1000, maxPageBytes: 64 * 1024 * 1024 });
     expect(config.metricsToken).toBeNull();
     expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_METRICS_TOKEN: '' }).metricsToken).toBeNull();
+    expect(config.localCache).toEqual({ maxAgeMs: 5000, maxComputers: 20_000 });
+    expect(AppConfig.fromEnvironment({ ...base, PATCHGATE_LOCAL_CACHE_MAX_AGE_MS: '0' }).localCache.maxAgeMs).toBe(0);
   });
 
   it('takes an empty variable, as docker compose passes an unset one, for unset', () => {

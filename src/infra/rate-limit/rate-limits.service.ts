@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
@@ -14,45 +15,115 @@ export class TooManyRequestsError extends DomainError {
 
 export type Limited = 'computer' | 'apiToken';
 
+/** A share of a key's budget for the current window, held by this process. */
+interface Lease {
+  /** requests this process may still let through without asking Redis */
+  left: number;
+  /** when the window ends (ms since the epoch); a refused key stays refused until then */
+  until: number;
+  refused: boolean;
+  /** a lease being taken, which concurrent requests of the key wait for */
+  pending?: Promise<void>;
+}
+
+/** Keys whose leases are held at most (a lease is a few numbers); the least recently used go first. */
+const MAX_LEASES = 50_000;
+/** A lease is at most this share of the limit, so unused leases of N processes cost little of it. */
+const LEASE_SHARE = 64;
+
 /**
- * Rate limits counted in Redis (rate-limiter-flexible), so every API process sees the same counts.
- * A consume is one script call, sent in the auto-pipeline with the request's other Redis commands;
- * a key over its limit is then also refused from memory until its window ends, so a flood from one
- * caller costs Redis nothing more.
+ * Takes `ARGV[1]` requests from a key's window (`ARGV[2]` ms long, opened by the first take).
+ * Returns {count after the take, ms until the window ends}.
+ */
+const LEASE_SCRIPT = `
+local n = redis.call('incrby', KEYS[1], ARGV[1])
+local ttl = redis.call('pttl', KEYS[1])
+if ttl < 0 then
+  redis.call('pexpire', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {n, ttl}`;
+
+interface LeaseCommands {
+  pgRateLease(numberOfKeys: number, key: string, take: number, windowMs: number): Promise<[number, number]>;
+}
+
+/**
+ * Rate limits counted in Redis, so every API process sees the same counts. Per-minute limits
+ * (computers, API tokens) are counted in leases: a process takes a share of a key's budget for the
+ * window in one script call (1/64 of the limit, at least 1), then counts requests against it in
+ * memory; only when the share is used up does it ask Redis again. So the limit holds across
+ * processes (never more than the limit gets through in a window), an agent's request costs a Redis
+ * command at most once per share, and a key is refused at the earliest after the limit minus the
+ * shares other processes hold unused (with N processes, limit − N × limit/64). A refused key is
+ * refused from memory until its window ends. Failed logins are counted one by one
+ * (rate-limiter-flexible), since each count matters there.
  */
 @Injectable()
 export class RateLimits {
-  private readonly perMinute: Record<Limited, RateLimiterRedis>;
+  private readonly perMinute: Record<Limited, { prefix: string; limit: number; share: number }>;
+  private readonly leases = new LRUCache<string, Lease>({ max: MAX_LEASES });
   private readonly loginByUser: RateLimiterRedis;
   private readonly loginByIp: RateLimiterRedis;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, config: AppConfig) {
-    const limiter = (name: string, points: number, duration: number, inMemoryBlock: boolean) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `${config.redisPrefix}:rl:${name}`,
-        points,
-        duration,
-        inMemoryBlockOnConsumed: inMemoryBlock ? points + 1 : undefined,
-        inMemoryBlockDuration: inMemoryBlock ? duration : undefined,
-      });
+    const limiter = (name: string, points: number, duration: number) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:rl:${name}`, points, duration });
     const { rateLimits: limits } = config;
+    const perMinute = (name: string, limit: number) => ({ prefix: `${config.redisPrefix}:rl:lease:${name}:`, limit, share: Math.max(1, Math.floor(limit / LEASE_SHARE)) });
     this.perMinute = {
-      computer: limiter('computer', limits.computerPerMinute, 60, true),
-      apiToken: limiter('api-token', limits.apiTokenPerMinute, 60, true),
+      computer: perMinute('computer', limits.computerPerMinute),
+      apiToken: perMinute('api-token', limits.apiTokenPerMinute),
     };
+    redis.defineCommand('pgRateLease', { lua: LEASE_SCRIPT });
     // Failures only: the window opens at the first failure and the lock lasts as long as the window.
-    this.loginByUser = limiter('login-user', limits.loginFailuresPerUser, limits.loginLockSeconds, false);
-    this.loginByIp = limiter('login-ip', limits.loginFailuresPerIp, limits.loginLockSeconds, false);
+    this.loginByUser = limiter('login-user', limits.loginFailuresPerUser, limits.loginLockSeconds);
+    this.loginByIp = limiter('login-ip', limits.loginFailuresPerIp, limits.loginLockSeconds);
   }
 
   /** Counts one request of `key`; throws TooManyRequestsError past the limit. */
   async consume(kind: Limited, key: string): Promise<void> {
-    try {
-      await this.perMinute[kind].consume(key);
-    } catch (rejection) {
-      throw refusal(rejection, 'too many requests; slow down');
+    const { prefix } = this.perMinute[kind];
+    const redisKey = prefix + key;
+    for (;;) {
+      const lease = this.leases.get(redisKey);
+      if (lease?.pending) {
+        await lease.pending;
+        continue;
+      }
+      const now = Date.now();
+      const current = lease && lease.until > now ? lease : undefined;
+      if (current?.refused) throw new TooManyRequestsError('too many requests; slow down', current.until - now);
+      if (current && current.left > 0) {
+        current.left--;
+        return;
+      }
+      await this.takeLease(kind, redisKey, current);
     }
+  }
+
+  /** Asks Redis for a share of the key's window; concurrent requests of the key wait for the same call. */
+  private takeLease(kind: Limited, redisKey: string, current: Lease | undefined): Promise<void> {
+    const { limit, share } = this.perMinute[kind];
+    const lease: Lease = current ?? { left: 0, until: 0, refused: false };
+    const pending = (this.redis as unknown as LeaseCommands).pgRateLease(1, redisKey, share, 60_000).then(
+      ([count, ttl]) => {
+        // What of this share is still under the limit (the rest was over it already).
+        const granted = Math.max(0, Math.min(share, limit - (Number(count) - share)));
+        lease.left = granted;
+        lease.until = Date.now() + Math.max(1, Number(ttl));
+        lease.refused = granted === 0;
+        lease.pending = undefined;
+        this.leases.set(redisKey, lease);
+      },
+      (error: unknown) => {
+        lease.pending = undefined;
+        throw error;
+      },
+    );
+    lease.pending = pending;
+    if (!current) this.leases.set(redisKey, lease);
+    return pending;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { CacheInvalidations } from './cache-invalidations';
 import { ensureNoEviction } from './eviction-policy.check';
 
 export const REDIS = Symbol('REDIS');
@@ -49,7 +50,8 @@ class RedisCloser implements OnApplicationShutdown {
       },
     },
     RedisCloser,
+    CacheInvalidations,
   ],
-  exports: [REDIS],
+  exports: [REDIS, CacheInvalidations],
 })
 export class RedisModule {}

@@ -39,18 +39,20 @@ export class CheckInService {
     const etag = `"${offer.version.tag}"`;
     if (ifNoneMatch !== undefined && ifNoneMatch === etag) return { kind: 'not-modified', etag };
 
-    const { updates, checkInSeconds } = await offer.resolve({ baseUrl });
+    const { updatesJson, checkInSeconds } = await offer.resolve({ baseUrl });
     const issuedAt = new Date();
-    const body: SignedOffer = {
+    const head: Omit<SignedOffer, 'updates'> = {
       computerId,
       issuedAt: issuedAt.toISOString(),
       expires: new Date(issuedAt.getTime() + answerLifetimeSeconds(checkInSeconds) * 1000).toISOString(),
       seq: await this.versions.nextSequence(computerId),
       nonce: request.nonce ?? null,
       nextCheckInSeconds: nextCheckInSeconds(computerId, checkInSeconds),
-      updates,
     };
-    const bytes = Buffer.from(JSON.stringify(body));
+    // JSON.stringify of the whole SignedOffer, updates last, with the updates' JSON the engine made
+    // once for every computer given the same answer.
+    const headJson = JSON.stringify(head);
+    const bytes = Buffer.from(`${headJson.slice(0, -1)},"updates":${updatesJson}}`);
     const { signature, keyId } = this.signing.sign(bytes);
     return { kind: 'offer', etag, body: bytes, signature, keyId };
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../infra/config/app-config';
+import { CacheInvalidations, LocalCache } from '../../infra/redis/cache-invalidations';
 import { REDIS } from '../../infra/redis/redis.module';
 
 /**
@@ -16,11 +17,13 @@ for i, key in ipairs(KEYS) do
 end
 return values`;
 
+/** ARGV: the seed, the invalidation channel (src/infra/redis/cache-invalidations.ts). */
 const BUMP = `
 for _, key in ipairs(KEYS) do
   redis.call('set', key, ARGV[1], 'NX')
   redis.call('incr', key)
 end
+redis.call('publish', ARGV[2], table.concat(KEYS, ' '))
 return #KEYS`;
 
 /**
@@ -31,8 +34,8 @@ return #KEYS`;
  *
  * KEYS: the context hash, then the catalog, tree, settings and computer version keys.
  * ARGV: the seed for missing versions, the prefix of a group's version key.
- * Returns {context, {catalog, tree, settings, computer}, {one version per group of the path}}, or
- * {false} when the context is missing or stale (then it must be loaded and versions read again).
+ * Returns {context, {catalog, tree, settings, computer}, {one version per group of the path}, groups},
+ * or {false} when the context is missing or stale (then it must be loaded and versions read again).
  * Reads the group keys named in the context, so it needs a standalone Redis (as Patchgate's
  * deployment has), not Redis Cluster.
  */
@@ -49,7 +52,7 @@ for id in string.gmatch(cached[2] or '', '%S+') do
   redis.call('set', key, ARGV[1], 'NX')
   groups[#groups + 1] = redis.call('get', key)
 end
-return {cached[3], {redis.call('get', KEYS[2]), tree, redis.call('get', KEYS[4]), computer}, groups}`;
+return {cached[3], {redis.call('get', KEYS[2]), tree, redis.call('get', KEYS[4]), computer}, groups, cached[2] or ''}`;
 
 const NEXT_SEQ = `
 redis.call('set', KEYS[1], ARGV[1], 'NX')
@@ -60,7 +63,7 @@ interface VersionCommands {
   pgReadOrSeed(numberOfKeys: number, ...keysThenSeed: string[]): Promise<string[]>;
   pgBump(numberOfKeys: number, ...keysThenSeed: string[]): Promise<number>;
   pgNextSeq(numberOfKeys: number, key: string, seed: string): Promise<number>;
-  pgOfferState(numberOfKeys: number, ...keysThenArgs: string[]): Promise<[string | null, string[]?, string[]?]>;
+  pgOfferState(numberOfKeys: number, ...keysThenArgs: string[]): Promise<[string | null, string[]?, string[]?, string?]>;
 }
 
 /**
@@ -83,6 +86,24 @@ export interface OfferVersionParts {
 /** What every computer of one group path shares: all parts but the computer's own. */
 export type GroupVersionParts = Omit<OfferVersionParts, 'computer'>;
 
+/** A computer's context with its parts, as the one-round-trip read (or this process's copy of it) gives them. */
+export interface ContextWithParts<T> {
+  context: T;
+  parts: OfferVersionParts;
+}
+
+/** This process's copy of what OFFER_STATE said about one computer (the shared versions are copied apart). */
+interface ComputerCopy {
+  context: NonNullable<unknown>;
+  /** the computer's version, and the tree version its context is valid for */
+  computer: string;
+  tree: string;
+  groupIds: string[];
+}
+
+/** Shared version keys copied: the catalog, tree and settings, and one per group. */
+const MAX_SHARED_COPIES = 10_000;
+
 /** The field names of a computer's cached context hash (see OFFER_STATE). */
 export interface CachedContextFields {
   version: string;
@@ -104,12 +125,18 @@ export class OfferVersionsService {
   private readonly commands: VersionCommands;
   /** Set while a bump lost to a Redis outage waits to be made good (invalidateAllWhenBack). */
   private recovering = false;
+  /** In-process copies of version keys (Redis key → value) and of computers' offer state (by computer key). */
+  private readonly sharedCopies: LocalCache<string>;
+  private readonly computerCopies: LocalCache<ComputerCopy>;
 
   constructor(
     @Inject(REDIS) redis: Redis,
     config: AppConfig,
+    private readonly invalidations: CacheInvalidations,
   ) {
     this.prefix = `${config.redisPrefix}:ver`;
+    this.sharedCopies = new LocalCache(invalidations, MAX_SHARED_COPIES);
+    this.computerCopies = new LocalCache(invalidations, config.localCache.maxComputers);
     redis.defineCommand('pgReadOrSeed', { lua: READ_OR_SEED });
     redis.defineCommand('pgBump', { lua: BUMP });
     redis.defineCommand('pgNextSeq', { lua: NEXT_SEQ });
@@ -132,16 +159,52 @@ export class OfferVersionsService {
   }
 
   /**
-   * One round trip for an unchanged check-in: the computer's context JSON as cached under
-   * contextKey() (if still valid for the tree and computer versions it was stored under) with the
-   * versions its offer depends on. Null when the context must be loaded again.
+   * An unchanged check-in: the computer's context as cached under contextKey() (if still valid for
+   * the tree and computer versions it was stored under), parsed by `parse`, with the versions its
+   * offer depends on. From this process's copies when they hold all of it (no round trip), else one
+   * round trip, whose answer is then copied. Null when the context must be loaded again.
+   * `parse` must return a value callers treat as read-only: copies are shared between requests.
    */
-  async cachedContextWithParts(computerId: string): Promise<{ context: string; parts: OfferVersionParts } | null> {
-    const keys = [this.contextKey(computerId), this.catalogKey, this.treeKey, this.settingsKey, this.computerKey(computerId)];
-    const [context, own, groups] = await this.commands.pgOfferState(keys.length, ...keys, seed(), `${this.prefix}:group:`);
-    if (!context || !own || !groups) return null;
-    const [catalog, tree, settings, computer] = own;
-    return { context, parts: { catalog, tree, settings, computer, groups } };
+  async cachedContextWithParts<T extends NonNullable<unknown>>(computerId: string, parse: (raw: string) => T): Promise<ContextWithParts<T> | null> {
+    const computerKey = this.computerKey(computerId);
+    const copied = this.copiedState(computerKey);
+    if (copied) return copied as ContextWithParts<T>;
+    const keys = [this.contextKey(computerId), this.catalogKey, this.treeKey, this.settingsKey, computerKey];
+    const read = this.invalidations.begin();
+    try {
+      const [raw, own, groups, groupList] = await this.commands.pgOfferState(keys.length, ...keys, seed(), `${this.prefix}:group:`);
+      if (!raw || !own || !groups) return null;
+      const [catalog, tree, settings, computer] = own;
+      const context = parse(raw);
+      const groupIds = (groupList ?? '').split(' ').filter(Boolean);
+      if (groupIds.length === groups.length) {
+        this.sharedCopies.set(this.catalogKey, catalog, read);
+        this.sharedCopies.set(this.treeKey, tree, read);
+        this.sharedCopies.set(this.settingsKey, settings, read);
+        groupIds.forEach((id, i) => this.sharedCopies.set(this.groupKey(id), groups[i], read));
+        this.computerCopies.set(computerKey, { context, computer, tree, groupIds }, read, [computerKey, this.treeKey]);
+      }
+      return { context, parts: { catalog, tree, settings, computer, groups } };
+    } finally {
+      this.invalidations.finish(read);
+    }
+  }
+
+  /** The offer state from this process's copies, when they hold every part of it. */
+  private copiedState(computerKey: string): ContextWithParts<NonNullable<unknown>> | null {
+    const copy = this.computerCopies.get(computerKey);
+    if (!copy) return null;
+    const tree = this.sharedCopies.get(this.treeKey);
+    const catalog = this.sharedCopies.get(this.catalogKey);
+    const settings = this.sharedCopies.get(this.settingsKey);
+    if (tree !== copy.tree || catalog === undefined || settings === undefined) return null;
+    const groups: string[] = [];
+    for (const id of copy.groupIds) {
+      const version = this.sharedCopies.get(this.groupKey(id));
+      if (version === undefined) return null;
+      groups.push(version);
+    }
+    return { context: copy.context, parts: { catalog, tree, settings, computer: copy.computer, groups } };
   }
 
   /** Where a computer's cached context lives (a hash of CachedContextFields); cachedContextWithParts() validates it. */
@@ -202,13 +265,16 @@ export class OfferVersionsService {
     return `${this.prefix}:group:${groupId}`;
   }
 
+  /** Other processes drop their copies on the script's message; this one drops its own at once. */
   private async bump(keys: string[]): Promise<void> {
     if (!keys.length) return;
     try {
-      await this.commands.pgBump(keys.length, ...keys, seed());
+      await this.commands.pgBump(keys.length, ...keys, seed(), this.invalidations.channel);
     } catch (error) {
       this.invalidateAllWhenBack();
       throw error;
+    } finally {
+      this.invalidations.invalidate(keys);
     }
   }
 
@@ -223,7 +289,7 @@ export class OfferVersionsService {
     this.recovering = true;
     const keys = [this.catalogKey, this.treeKey, this.settingsKey];
     const attempt = (): void => {
-      this.commands.pgBump(keys.length, ...keys, seed()).then(
+      this.commands.pgBump(keys.length, ...keys, seed(), this.invalidations.channel).then(
         () => {
           this.recovering = false;
           this.logger.warn('Redis is back after a lost version bump: every cached offer was invalidated');

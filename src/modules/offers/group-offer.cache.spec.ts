@@ -33,7 +33,7 @@ describe(GroupOfferCache.name, () => {
     const all = await answers;
     expect(queries).toEqual([['root', 'pilot']]);
     expect(new Set(all).size).toBe(1);
-    expect(all[0]).toEqual({ approved: [{ updateId: 'root/pilot' }], checkInSeconds: 1800, contentMode: 'none', offeredVia: expect.any(Function) });
+    expect(all[0]).toEqual({ approved: [{ updateId: 'root/pilot' }], checkInSeconds: 1800, contentMode: 'none', offeredVia: expect.any(Function), offerFor: expect.any(Function) });
   });
 
   it('asks only for installs whose files are stored when the content mode stores files', async () => {
@@ -64,7 +64,7 @@ describe(GroupOfferCache.name, () => {
     const cache = new GroupOfferCache(checkIns, { checkInIntervalSeconds: async () => 60 } as unknown as SettingsService, contentIn('none'));
     await expect(cache.get('v', ['root'])).rejects.toThrow('database away');
     fail = false;
-    await expect(cache.get('v', ['root'])).resolves.toEqual({ approved: [], checkInSeconds: 60, contentMode: 'none', offeredVia: expect.any(Function) });
+    await expect(cache.get('v', ['root'])).resolves.toEqual({ approved: [], checkInSeconds: 60, contentMode: 'none', offeredVia: expect.any(Function), offerFor: expect.any(Function) });
   });
 
   it('points installs at the content store in a storing mode, once per base URL; uninstalls and mode none keep upstream URLs', async () => {

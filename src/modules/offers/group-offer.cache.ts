@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { OfferedUpdate } from '../../contracts/client-protocol';
 import { ContentMode, contentFileUrl, isStoringMode } from '../content/content-mode';
 import { ContentService } from '../content/content.service';
 import { SettingsService } from '../settings/settings.service';
+import { buildOffer, ComputerFacts } from './offer-builder';
 import { ApprovedUpdate, OffersRepository } from './offers.repository';
 
 /** The part of an offer every computer of a group path shares, for one set of versions. */
@@ -16,6 +18,18 @@ export interface GroupOffer {
    * installs' files point at the content store. Made once per base URL and shared by the group.
    */
   offeredVia(baseUrl: string): ApprovedUpdate[];
+  /**
+   * The offer for a computer's facts (src/modules/offers/offer-builder.ts), with its JSON, made once
+   * per distinct answer and shared: computers of the group with the same platform and the same
+   * installed revisions of the approved updates get the same (read-only) list and the same JSON.
+   */
+  offerFor(baseUrl: string | undefined, computer: ComputerFacts): BuiltOffer;
+}
+
+export interface BuiltOffer {
+  updates: OfferedUpdate[];
+  /** JSON.stringify(updates), made once */
+  json: string;
 }
 
 /** Group paths × versions kept; a fleet has a few hundred groups, each with one live entry. */
@@ -51,13 +65,36 @@ export class GroupOfferCache {
         this.offers.findApprovedUpdates(groupPath, isStoringMode(contentMode)),
         this.settings.checkInIntervalSeconds(),
       ]);
-      return { approved, checkInSeconds, contentMode, offeredVia: offeredVia(approved, contentMode) };
+      const via = offeredVia(approved, contentMode);
+      return { approved, checkInSeconds, contentMode, offeredVia: via, offerFor: builtOffers(approved, via) };
     });
     this.entries.set(sharedKey, loading);
     loading.catch(() => this.entries.delete(sharedKey));
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     return loading;
   }
+}
+
+/** Distinct offers remembered per entry: a group's computers share a few platforms and patch levels. */
+const MAX_BUILT_OFFERS = 256;
+
+/**
+ * Offers per base URL, platform and installed revisions of the candidates (all the builder reads),
+ * in insertion order; once full, new distinct offers are built each time but not kept.
+ */
+export function builtOffers(approved: ApprovedUpdate[], via: (baseUrl: string) => ApprovedUpdate[]): GroupOffer['offerFor'] {
+  const built = new Map<string, BuiltOffer>();
+  return (baseUrl, computer) => {
+    let key = `${baseUrl ?? ''}\n${computer.osFamily}\n${computer.osVersion}\n${computer.arch}\n`;
+    for (const candidate of approved) key += `${computer.installed.get(candidate.updateId) ?? ''},`;
+    let offer = built.get(key);
+    if (!offer) {
+      const updates = buildOffer(baseUrl === undefined ? approved : via(baseUrl), computer);
+      offer = { updates, json: JSON.stringify(updates) };
+      if (built.size < MAX_BUILT_OFFERS) built.set(key, offer);
+    }
+    return offer;
+  };
 }
 
 /** Base URLs remembered per entry: the Host header is the caller's to choose, so the memo stays bounded. */

@@ -1,6 +1,6 @@
 import { GroupVersionParts, OfferVersionParts, OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { ComputerContextCache } from './computer-context.cache';
-import { GroupOffer, GroupOfferCache } from './group-offer.cache';
+import { builtOffers, GroupOffer, GroupOfferCache } from './group-offer.cache';
 import { OfferCandidate } from './offer-builder';
 import { OfferEngine } from './offer-engine.service';
 import { ComputerContext, ComputerFactsRecord, OffersRepository } from './offers.repository';
@@ -59,9 +59,9 @@ function setUp(options: { cached?: ComputerContext | null; stored?: ComputerCont
     approved: options.approved ?? [candidate(ID_A), candidate(ID_B, { action: 'uninstall' })],
   };
   const versions = {
-    cachedContextWithParts: async (id: string) => {
+    cachedContextWithParts: async (id: string, parse: (raw: string) => unknown) => {
       calls.push(`cachedContextWithParts ${id}`);
-      return state.cached ? { context: JSON.stringify(state.cached), parts: state.parts } : null;
+      return state.cached ? { context: parse(JSON.stringify(state.cached)), parts: state.parts } : null;
     },
     partsOf: async (id: string, groupPath: string[]) => {
       calls.push(`partsOf ${id} ${groupPath.join('/')}`);
@@ -88,12 +88,8 @@ function setUp(options: { cached?: ComputerContext | null; stored?: ComputerCont
     get: async (key: string, groupPath: string[]): Promise<GroupOffer> => {
       calls.push(`groupOffers.get ${groupPath.join('/')}`);
       groupKeys.push(key);
-      return {
-        approved: state.approved,
-        checkInSeconds: 1800,
-        contentMode: 'none',
-        offeredVia: (baseUrl) => state.approved.map((u) => ({ ...u, files: u.files.map((f) => ({ ...f, url: `${baseUrl}/${f.sha256}` })) })),
-      };
+      const offeredVia = (baseUrl: string) => state.approved.map((u) => ({ ...u, files: u.files.map((f) => ({ ...f, url: `${baseUrl}/${f.sha256}` })) }));
+      return { approved: state.approved, checkInSeconds: 1800, contentMode: 'none', offeredVia, offerFor: builtOffers(state.approved, offeredVia) };
     },
   } as unknown as GroupOfferCache;
   const repository = {

@@ -4,7 +4,6 @@ import type { InstalledUpdate, OfferedUpdate } from '../../contracts/client-prot
 import { GroupVersionParts, OfferVersionParts, OfferVersionsService } from '../offer-versions/offer-versions.service';
 import { ComputerContextCache } from './computer-context.cache';
 import { GroupOffer, GroupOfferCache } from './group-offer.cache';
-import { buildOffer } from './offer-builder';
 import { ComputerContext, ComputerFactsRecord, OffersRepository } from './offers.repository';
 
 /**
@@ -39,7 +38,10 @@ export interface ComputerOffer {
 }
 
 export interface ResolvedOffer {
+  /** shared with other computers that get the same answer: read-only */
   updates: OfferedUpdate[];
+  /** `updates` as JSON, made once per distinct answer */
+  updatesJson: string;
   checkInSeconds: number;
 }
 
@@ -80,9 +82,9 @@ export class OfferEngine {
   async offerFor(computerId: string, report: ComputerReport = {}): Promise<ComputerOffer | null> {
     const reported = (report.installed ?? []).map((u) => `${u.updateId.toLowerCase()}@${u.revision}`).sort();
     const installedDigest = reported.length ? hash('sha256', reported.join(','), 'hex') : NOTHING_REPORTED;
-    const cached = await this.versions.cachedContextWithParts(computerId);
+    const cached = await this.versions.cachedContextWithParts(computerId, ComputerContextCache.parse);
     if (cached) {
-      const computer = ComputerContextCache.parse(cached.context);
+      const computer = cached.context;
       if (!report.facts || factsMatch(computer, report.facts)) return this.offerOf(computer, cached.parts, installedDigest, report);
     }
     let computer = await this.contexts.get(computerId);
@@ -135,14 +137,13 @@ export class OfferEngine {
       version,
       resolve: async ({ baseUrl } = {}) => {
         const shared = await this.groupOffers.get(version.groupTag, computer.groupPath);
-        const candidates = baseUrl === undefined ? shared.approved : shared.offeredVia(baseUrl);
         const installed = new Map(computer.installed);
         for (const u of report.installed ?? []) {
           const id = u.updateId.toLowerCase();
           installed.set(id, Math.max(installed.get(id) ?? 0, u.revision));
         }
-        const updates = buildOffer(candidates, { osFamily: computer.osFamily, osVersion: computer.osVersion, arch: computer.arch, installed });
-        return { updates, checkInSeconds: shared.checkInSeconds };
+        const built = shared.offerFor(baseUrl, { osFamily: computer.osFamily, osVersion: computer.osVersion, arch: computer.arch, installed });
+        return { updates: built.updates, updatesJson: built.json, checkInSeconds: shared.checkInSeconds };
       },
     };
   }
