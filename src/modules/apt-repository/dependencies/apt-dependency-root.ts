@@ -26,7 +26,14 @@ const ROOT_PREFIX = 'pg-apt-depcheck-';
  * updates with the new one), and only when they differ from what the previous check wrote. apt
  * re-reads only the indexes whose hash changed in their Release and rebuilds its package cache from
  * the files as they are, so the answer is the one a fresh root would give: apt itself decides
- * (`apt-get -s install`) against every suite, fixed and candidate, as written.
+ * against every suite, fixed and candidate, as written.
+ *
+ * apt is asked `apt-get -y --print-uris install <name>=<version>…`: its resolver marks what the
+ * packages need and names what it cannot satisfy (the same `Depends:` lines and exit code 100 as
+ * `apt-get -s install`), then prints the .debs' URIs instead of downloading them. `-s` would go on
+ * to simulate the dpkg run, which orders the installs and checks every package of the release
+ * after each step: seconds for an update with a large closure (8.5 s for atril against Debian 12),
+ * and it decides nothing about dependencies (scripts/bench/apt-dependency-bench.ts compares both).
  *
  * Checks on one root run one at a time (a queue). Each candidate Release gets a Date after the
  * previous one (apt keeps its old lists when a Release's Date goes back), and after every
@@ -53,6 +60,7 @@ export class AptDependencyRoot {
   private constructor(
     readonly arch: string,
     private readonly fixed: string[],
+    private readonly simulateDpkg: boolean,
   ) {
     this.apt = new ScratchAptRoot({
       arch,
@@ -63,11 +71,18 @@ export class AptDependencyRoot {
     this.repo = join(this.apt.root, 'repo');
   }
 
-  /** A root with its fixed suites written and read by apt. `indexes`: already built index files of a suite (by suite name), to reuse. */
-  static async open(arch: string, fixed: SuiteContent[], indexes: Map<string, BuiltIndexes> = new Map()): Promise<AptDependencyRoot> {
+  /**
+   * A root with its fixed suites written and read by apt. `indexes`: already built index files of a
+   * suite (by suite name), to reuse. `simulateDpkg`: ask `apt-get -s install` (apt's resolver, then
+   * the simulated dpkg run) instead of `apt-get --print-uris install` (apt's resolver only), for a
+   * comparison of the two (scripts/bench/apt-dependency-bench.ts).
+   */
+  static async open(arch: string, fixed: SuiteContent[], options: { indexes?: Map<string, BuiltIndexes>; simulateDpkg?: boolean } = {}): Promise<AptDependencyRoot> {
+    const indexes = options.indexes ?? new Map<string, BuiltIndexes>();
     const root = new AptDependencyRoot(
       arch,
       fixed.map((s) => s.suite),
+      options.simulateDpkg ?? false,
     );
     try {
       for (const suite of fixed) root.write(suite, indexes.get(suite.suite));
@@ -130,7 +145,7 @@ export class AptDependencyRoot {
     }
     const sourcesChanged = this.writeSources([...this.fixed, ...names]);
     if (changed.length || sourcesChanged) await this.update(changed.map((s) => s.suite));
-    const install = await this.apt.exec('apt-get', ['-q', '-s', '-y', 'install', ...packages]);
+    const install = await this.apt.exec('apt-get', ['-q', '-y', this.simulateDpkg ? '-s' : '--print-uris', 'install', ...packages]);
     if (install.code === 0) return { installable: true, unmet: [] };
     const unmet = `${install.stdout.slice(0, MAX_OUTPUT_CHARS)}\n${install.stderr.slice(0, MAX_OUTPUT_CHARS)}`
       .split('\n')

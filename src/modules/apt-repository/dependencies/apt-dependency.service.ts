@@ -130,7 +130,7 @@ export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutd
       if (removed) this.log.log(`removed ${removed} dependency check root(s) left over by processes that are gone`);
     }
     const started = Date.now();
-    const root = await AptDependencyRoot.open(arch, [baseline], built ? new Map([[baseline.suite, built]]) : undefined);
+    const root = await AptDependencyRoot.open(arch, [baseline], { indexes: built && new Map([[baseline.suite, built]]) });
     this.log.log(`dependency check root for ${release.osFamily}/${release.codename} ${arch} ready in ${Date.now() - started} ms (${built ? 'indexes of the publication' : 'indexes built'})`);
     this.used(key, { catalogTag, baselineDigest: digest, root });
     for (const [oldKey, old] of this.roots) {
