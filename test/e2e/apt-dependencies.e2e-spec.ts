@@ -129,6 +129,22 @@ describe('APT dependency check (a reused scratch root)', () => {
     for (const a of answers.filter((x) => !x.installable)) expect(a.unmet.join('\n')).toMatch(/bar : Depends: libbaz1 \(>= 1\.1-1\)/);
   });
 
+  it('a sync that leaves the baseline as it is keeps the root', async () => {
+    const before = roots();
+    // A new security update: the catalog changes, the baseline does not.
+    pkgs.secBar2 = security.stanzaOnly({ package: 'bar', version: '1.1-2', architecture: 'amd64', fields: { Depends: 'libbaz1 (>= 1.1-1)' } });
+    await security.publishSuite({
+      suite: 'bookworm-security', label: 'Debian-Security', version: '12', codename: 'bookworm-security', date: at(5), validUntil: at(400),
+      architectures: ['amd64'], components: { main: [pkgs.secBar, pkgs.secBar2, pkgs.secBaz, pkgs.secQuxtool] },
+    });
+    securityServer.serve(security.files);
+    expect(await runSync(app, admin)).toMatchObject({ status: 'succeeded', newUpdates: 1 });
+    await loadIds();
+    expect(await decide('bar 1.1-2', office, 'install')).toMatchObject({ installable: false, packages: ['bar=1.1-2'] });
+    expect(await check('bar 1.1-2', pilot)).toMatchObject({ installable: true, packages: ['bar=1.1-2'] });
+    expect(roots()).toEqual(before);
+  });
+
   it('a sync that changes the baseline is seen by the next check (the root is not reused)', async () => {
     expect(await decide('quxtool 1.1-1', pilot, 'install')).toEqual({ installable: true, unmet: [], packages: ['quxtool=1.1-1'] });
     const before = roots();

@@ -6,7 +6,7 @@ export type { DependencyCheck } from './apt-dependency-root';
 /**
  * Asks apt itself whether `packages` (`name=version`) could be installed from a candidate
  * publication — the baseline (first suite) plus the group's approved suite with the new approval
- * in it — on a machine with nothing installed: `apt-get -s install` in a scratch root of its own,
+ * in it — on a machine with nothing installed: apt's resolver in a scratch root of its own,
  * removed afterwards. The service keeps its roots instead (AptDependencyRoot, reused per release
  * and architecture: src/modules/apt-repository/dependencies/apt-dependency.service.ts).
  */

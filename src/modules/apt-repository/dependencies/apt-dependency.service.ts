@@ -22,23 +22,24 @@ const KEPT_ROOTS = 4;
 interface KeptRoot {
   /** the catalog version the baseline was last read at */
   catalogTag: string;
-  /** what the root's baseline suite holds (indexesKey: equal keys, equal indexes) */
-  baselineDigest: string;
+  /** what the root's baseline suite holds: the release's identity and AptCatalogViewRepository.baselineFingerprint */
+  baselineFingerprint: string;
   root: AptDependencyRoot;
 }
 
 /**
  * Whether a group's computers could install an APT update with what the group approves: apt
- * itself (`apt-get -s install`) against the candidate publication — the release's baseline plus
+ * itself (its resolver: AptDependencyRoot) against the candidate publication — the release's baseline plus
  * the group's approved updates plus this one — in a scratch root (docs/debian.md, "Dependencies").
  * Null for an update that is not an APT update.
  *
  * The baseline is the large part (~63,000 packages for Debian 12) and changes only with a sync, so
  * one root per release and architecture keeps it (AptDependencyRoot): read by apt once per baseline
- * version, while each check writes only the small approved suite. The root is keyed by what its
- * baseline holds: when the catalog version changes, the baseline is read again (from the serving
- * side's memory when it has it) and a root whose baseline differs is replaced. Checks of one
- * release and architecture run one at a time; the roots are removed at shutdown.
+ * version, while each check writes only the small approved suite. The root belongs to what its
+ * baseline holds: when the catalog version changes, the baseline's fingerprint (its updates and
+ * their revisions) is read, and only when it differs is the baseline read into a new root that
+ * replaces the old one (with the index files the serving side built for the same content, when it
+ * has them). Checks of one release and architecture run one at a time; the roots are removed at shutdown.
  */
 @Injectable()
 export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutdown {
@@ -113,10 +114,10 @@ export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutd
     const kept = this.roots.get(key);
     if (kept?.root.usable && kept.catalogTag === catalogTag) return this.used(key, kept).root;
 
-    const baseline = aptSuiteContent(release, release.codename, await this.views.baselineBinaries(release, catalogTag));
-    const digest = indexesKey(baseline);
-    const built = this.publisher.builtIndexes(digest);
-    if (kept?.root.usable && kept.baselineDigest === digest) {
+    // The catalog changed (a sync, a stored file, a global decline): most changes leave the baseline as it is.
+    // The tag was read before the fingerprint, the fingerprint before the baseline: each is at least as new as the one before.
+    const fingerprint = `${JSON.stringify([release.osFamily, release.codename, release.components, release.architectures])} ${await this.catalog.baselineFingerprint(release.releaseKey)}`;
+    if (kept?.root.usable && kept.baselineFingerprint === fingerprint) {
       kept.catalogTag = catalogTag;
       return this.used(key, kept).root;
     }
@@ -124,6 +125,9 @@ export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutd
       this.roots.delete(key);
       void kept.root.close();
     }
+    // Read after the fingerprint, so never older than it (a sync that commits in between only makes the next check rebuild).
+    const baseline = aptSuiteContent(release, release.codename, await this.catalog.baselineBinaries(release.releaseKey));
+    const built = this.publisher.builtIndexes(indexesKey(baseline));
     if (!this.leftoversRemoved) {
       this.leftoversRemoved = true;
       const removed = removeLeftoverRoots();
@@ -132,7 +136,7 @@ export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutd
     const started = Date.now();
     const root = await AptDependencyRoot.open(arch, [baseline], { indexes: built && new Map([[baseline.suite, built]]) });
     this.log.log(`dependency check root for ${release.osFamily}/${release.codename} ${arch} ready in ${Date.now() - started} ms (${built ? 'indexes of the publication' : 'indexes built'})`);
-    this.used(key, { catalogTag, baselineDigest: digest, root });
+    this.used(key, { catalogTag, baselineFingerprint: fingerprint, root });
     for (const [oldKey, old] of this.roots) {
       if (this.roots.size <= KEPT_ROOTS) break;
       this.roots.delete(oldKey);

@@ -37,7 +37,7 @@ export class OfferAptViewResolver implements AptViewResolver {
     const release = await this.releaseOf(computer.osFamily, computer.osVersion, version.parts.catalog);
     if (!release) return null;
     const { osFamily: distro, codename } = release;
-    const baselineList = () => this.baselineList(release, version.parts.catalog);
+    const baselineList = () => this.list(`${distro}/${codename}`, version.parts.catalog, () => this.catalog.baselineBinaries(release.releaseKey));
     const baseline: ViewSuite = {
       key: `${distro}/${codename}`,
       tag: version.parts.catalog,
@@ -73,23 +73,10 @@ export class OfferAptViewResolver implements AptViewResolver {
     return rows.find((r) => r.osFamily === osFamily.toLowerCase() && r.osVersion === osVersion) ?? null;
   }
 
-  /**
-   * The binaries of a release's baseline as of the catalog version `catalogTag` (read after the tag,
-   * so never older than it): kept in memory per version, shared by the serving side and the
-   * dependency check (src/modules/apt-repository/dependencies/apt-dependency.service.ts).
-   */
-  async baselineBinaries(release: AptRelease, catalogTag: string): Promise<AptBinary[]> {
-    return (await this.baselineList(release, catalogTag)).binaries;
-  }
-
   /** The binaries of the updates the group path approves for install that belong to the release. */
   async approvedBinaries(groupPath: string[], releaseKey: string): Promise<AptBinary[]> {
     const { approved } = await this.engine.groupOffer(groupPath);
     return this.catalog.updateBinaries(releaseKey, approved.filter((u) => u.action === 'install').map((u) => u.updateId));
-  }
-
-  private baselineList(release: AptRelease, catalogTag: string): Promise<PackageList> {
-    return this.list(`${release.osFamily}/${release.codename}`, catalogTag, () => this.catalog.baselineBinaries(release.releaseKey));
   }
 
   private list(key: string, tag: string, load: () => Promise<AptBinary[]>): Promise<PackageList> {
