@@ -140,7 +140,8 @@ export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutd
     for (const [oldKey, old] of this.roots) {
       if (this.roots.size <= KEPT_ROOTS) break;
       this.roots.delete(oldKey);
-      void old.root.close();
+      // Behind the checks already queued on that release and architecture, which hold the root.
+      void this.serialized(oldKey, () => old.root.close());
     }
     return root;
   }
