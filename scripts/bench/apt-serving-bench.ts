@@ -12,13 +12,15 @@
  * the real apt reads the repository in a scratch root (src/modules/apt-repository/dependencies/scratch-apt-root.ts,
  * APT_CONFIG), with the deb822 sources and auth.conf.d entry test/support/apt-client.ts writes.
  * apt prints no timings, so time to first byte and total for InRelease and the indexes are taken
- * with fetch on the same URLs with the same Basic credentials.
+ * with fetch on the same URLs with the same Basic credentials. The server runs in content mode
+ * `none` (the file server has no .debs to store); each approval's time includes its apt
+ * dependency check (src/modules/apt-repository/dependencies/).
  * Not a test: figures are read by a person.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { apiCaller } from './bench-api';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -80,6 +82,12 @@ function scratchRoot(uri: string, armoredKey: string, login: string, token: stri
   writeFileSync(auth, `machine ${uri}/apt/ login ${login} password ${token}\n`);
   chmodSync(auth, 0o600);
   return scratch;
+}
+
+/** CPU time of a started process and of the children it waited for (apt), in ms (/proc/<pid>/stat: utime, stime, cutime, cstime). */
+function cpuWithChildren(process: Started): number {
+  const fields = readFileSync(`/proc/${process.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
 }
 
 async function timedApt(apt: ScratchAptRoot): Promise<{ ms: number; stdout: string }> {
@@ -163,8 +171,40 @@ async function main(): Promise<void> {
       // The group, 100 approved updates (the first by title, as an administrator would pick them), one computer.
       const { id: groupId } = (await call('POST', '/api/v1/groups', { name: 'Bench' }, accessToken)) as { id: string };
       const { rows: picked } = await db.query<{ id: string }>('SELECT update_id AS id FROM updates WHERE NOT baseline ORDER BY title LIMIT $1', [APPROVED]);
+      // Content mode none: the bench's file server has Debian's metadata but not its .debs, so in the
+      // default on_approval mode no approved update's files could be stored, and a storing mode
+      // lists an update in the approved suite only once they are (docs/content.md): the suite came out empty.
+      await call('PUT', '/api/v1/content/config', { mode: 'none' }, accessToken);
+      // What the dependency check's first run reads once per baseline version (it used to on every check).
+      const baselineReadStarted = Date.now();
+      const { rows: [baselineRows] } = await db.query<{ n: number; bytes: string }>(
+        `SELECT count(*)::int AS n, sum(length(p.stanza))::text AS bytes FROM (
+           SELECT p.stanza FROM updates u JOIN apt_updates a ON a.update_id = u.update_id
+             JOIN apt_packages p ON p.update_id = u.update_id AND p.revision = u.current_revision
+            WHERE u.baseline AND u.state = 'active') p`,
+      );
+      console.log(`baseline binaries in the catalog: ${baselineRows.n} (${(Number(baselineRows.bytes) / 2 ** 20).toFixed(1)} MiB of stanzas), counted in ${Date.now() - baselineReadStarted} ms`);
       const approvingStarted = Date.now();
-      for (const { id } of picked) await call('PUT', '/api/v1/approvals', { updateId: id, groupId, decision: 'install' }, accessToken);
+      const cpuBefore = cpuWithChildren(api);
+      const approvalMs: number[] = [];
+      let installable = 0;
+      for (const { id } of picked) {
+        const started = process.hrtime.bigint();
+        const answer = (await call('PUT', '/api/v1/approvals', { updateId: id, groupId, decision: 'install' }, accessToken)) as { aptDependencies?: { installable: boolean } };
+        approvalMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+        if (answer.aptDependencies?.installable) installable++;
+      }
+      const approvalCpu = cpuWithChildren(api) - cpuBefore;
+      const rest = [...approvalMs.slice(1)].sort((a, b) => a - b);
+      console.log(
+        `approvals (PUT /api/v1/approvals, each with its apt dependency check): first ${(approvalMs[0] / 1000).toFixed(2)} s (opens the check's root), ` +
+          `then median ${(rest[Math.floor(rest.length / 2)] / 1000).toFixed(2)} s, mean ${(rest.reduce((a, b) => a + b, 0) / rest.length / 1000).toFixed(2)} s, ` +
+          `max ${(rest[rest.length - 1] / 1000).toFixed(2)} s; ${installable} of ${approvalMs.length} installable as approved; ` +
+          `API CPU with apt ${(approvalCpu / approvalMs.length / 1000).toFixed(2)} s an approval`,
+      );
+      const checkStarted = process.hrtime.bigint();
+      await call('GET', `/api/v1/apt/dependencies?updateId=${picked[picked.length - 1].id}&groupId=${groupId}`, undefined, accessToken);
+      console.log(`GET /api/v1/apt/dependencies of the last one again (nothing changed): ${(Number(process.hrtime.bigint() - checkStarted) / 1e6 / 1000).toFixed(2)} s`);
       const { key } = (await call('POST', '/api/v1/enrollment-keys', { name: 'bench', groupId }, accessToken)) as { key: string };
       const computer = (await call('POST', '/client/v1/register', {
         enrollmentKey: key, hostname: 'bench.example.com', os: { family: 'debian', version: '12' }, arch: 'amd64', agentVersion: '1.0.0',

@@ -48,6 +48,21 @@ export class AptCatalogViewRepository {
     return this.binaries(`u.baseline AND u.state = 'active' AND a.release_key = $1`, [releaseKey]);
   }
 
+  /**
+   * A digest of what baselineBinaries would read, without reading it: the baseline's active
+   * updates and their current revisions (a revision's apt_packages rows are written once, with
+   * the revision, and never changed: src/modules/catalog/sync/upstreams/apt/apt-catalog.repository.ts).
+   */
+  async baselineFingerprint(releaseKey: string): Promise<string> {
+    const [row]: { n: number; digest: string | null }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n, md5(string_agg(u.update_id::text || '@' || u.current_revision::text, ',' ORDER BY u.update_id)) AS digest
+         FROM updates u JOIN apt_updates a ON a.update_id = u.update_id
+        WHERE u.baseline AND u.state = 'active' AND a.release_key = $1`,
+      [releaseKey],
+    );
+    return `${row.n}:${row.digest ?? ''}`;
+  }
+
   /** The binaries of the current revisions of these updates that belong to the release (not baseline). */
   updateBinaries(releaseKey: string, updateIds: string[]): Promise<AptBinary[]> {
     if (updateIds.length === 0) return Promise.resolve([]);

@@ -14,7 +14,7 @@ export class AptDependenciesController {
 
   /**
    * Whether the group's computers could install an APT update with what the group approves, as
-   * apt itself says (`apt-get -s install` against the candidate publication): docs/debian.md,
+   * apt itself says (its resolver, against the candidate publication): docs/debian.md,
    * "Dependencies".
    */
   @Get()

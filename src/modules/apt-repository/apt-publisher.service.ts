@@ -66,6 +66,14 @@ export class AptPublisherService {
     return expiring.length;
   }
 
+  /**
+   * The indexes of the content whose indexesKey is `key`, if this process built them already (for
+   * a publication), else undefined: lets the dependency check reuse the baseline the serving side built.
+   */
+  builtIndexes(key: string): BuiltIndexes | undefined {
+    return this.built.get(key);
+  }
+
   private indexesOf(content: SuiteContent): BuiltIndexes {
     const key = indexesKey(content);
     let indexes = this.built.get(key);

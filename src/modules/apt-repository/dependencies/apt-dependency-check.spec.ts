@@ -17,7 +17,7 @@ const suite = (name: string, binaries: PublishedBinary[]): SuiteContent => ({
   components: new Map([['main', binaries]]),
 });
 
-describe('checkInstallable (the real apt-get -s install)', () => {
+describe('checkInstallable (the real apt, in a root of its own)', () => {
   const baseline = suite('bookworm', [binary('libbar1', '1.0-1'), binary('hello', '1.0-1', 'libbar1 (>= 1.0)')]);
 
   it('names the dependency an approval still needs, and passes once it is approved too', async () => {

@@ -20,7 +20,7 @@ export class ScratchAptRoot {
   readonly root: string;
   readonly config: string;
 
-  constructor(options: { arch?: string; dpkgStatus?: string; prefix?: string } = {}) {
+  constructor(options: { arch?: string; dpkgStatus?: string; prefix?: string; config?: string[] } = {}) {
     this.root = mkdtempSync(join(tmpdir(), options.prefix ?? 'pg-apt-'));
     for (const dir of [
       'etc/apt/sources.list.d', 'etc/apt/auth.conf.d', 'etc/apt/preferences.d', 'etc/apt/apt.conf.d', 'etc/apt/trusted.gpg.d',
@@ -43,6 +43,7 @@ export class ScratchAptRoot {
         'Acquire::http::Timeout "10";',
         'APT::Sandbox::User "root";',
         'Debug::NoLocking "true";',
+        ...(options.config ?? []),
         '',
       ].join('\n'),
     );

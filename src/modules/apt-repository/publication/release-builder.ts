@@ -48,9 +48,10 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 /**
  * The Packages indexes of a suite. Stanzas are sorted (package, version, architecture) so the
  * same content always gives the same bytes: publications with equal content share their
- * by-hash files and digest.
+ * by-hash files and digest. `gzip: false` leaves out Packages.gz (a local repository that only
+ * apt on this machine reads: src/modules/apt-repository/dependencies/apt-dependency-root.ts).
  */
-export function buildIndexes(content: SuiteContent): BuiltIndexes {
+export function buildIndexes(content: SuiteContent, options: { gzip?: boolean } = {}): BuiltIndexes {
   const files: IndexFile[] = [];
   for (const component of [...content.components.keys()].sort()) {
     const binaries = content.components.get(component)!;
@@ -60,10 +61,11 @@ export function buildIndexes(content: SuiteContent): BuiltIndexes {
         .sort((a, b) => compareText(a.package, b.package) || compareText(a.version, b.version) || compareText(a.architecture, b.architecture));
       const text = listed.map((b) => (b.stanza.endsWith('\n') ? b.stanza : `${b.stanza}\n`)).join('\n');
       const raw = Buffer.from(text, 'utf8');
-      // gzip without a timestamp (Node writes mtime 0): the same text always gives the same bytes.
-      const gz = gzipSync(raw, { level: 6 });
       const dir = `${component}/binary-${arch}`;
       files.push({ path: `${dir}/Packages`, bytes: raw, sha256: sha256(raw) });
+      if (options.gzip === false) continue;
+      // gzip without a timestamp (Node writes mtime 0): the same text always gives the same bytes.
+      const gz = gzipSync(raw, { level: 6 });
       files.push({ path: `${dir}/Packages.gz`, bytes: gz, sha256: sha256(gz) });
     }
   }
