@@ -7,6 +7,12 @@ import { StatusRepository, StoredStatusEvent } from './status.repository';
 /** A batch is written once this many events wait, or after this long, whichever comes first. */
 const MAX_BATCH_EVENTS = 5000;
 const MAX_WAIT_MS = 25;
+/**
+ * Transactions in flight at once: two let PostgreSQL use a second core while the queue is long.
+ * Concurrent batches are safe: install_states keeps the newest seq whatever the commit order, rows
+ * are upserted in key order (no deadlock), and the counters' deltas are only ever appended.
+ */
+export const MAX_CONCURRENT_BATCHES = 2;
 
 /** One queue job's events, and the promise its job waits on. */
 interface Pending {
@@ -38,7 +44,7 @@ export class StatusBatcher implements OnApplicationShutdown {
   private pending: Pending[] = [];
   private pendingEvents = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly status: StatusRepository,
@@ -57,8 +63,10 @@ export class StatusBatcher implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.flushSoon(0);
-    await this.flushing;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.startFlush();
+    while (this.inFlight.size) await Promise.all(this.inFlight);
   }
 
   private flushSoon(delay: number): void {
@@ -66,8 +74,20 @@ export class StatusBatcher implements OnApplicationShutdown {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flushing = this.flushing.then(() => this.flush());
+      this.startFlush();
     }, delay);
+  }
+
+  /** Starts a transaction for what waits, unless MAX_CONCURRENT_BATCHES are in flight: the first to end starts it then. */
+  private startFlush(): void {
+    if (!this.pending.length || this.inFlight.size >= MAX_CONCURRENT_BATCHES) return;
+    const run: Promise<void> = this.flush()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'a status batch ended in an unexpected error'))
+      .finally(() => {
+        this.inFlight.delete(run);
+        this.startFlush();
+      });
+    this.inFlight.add(run);
   }
 
   private async flush(): Promise<void> {
