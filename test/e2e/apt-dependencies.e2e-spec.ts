@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { approve } from '../factories/approvals.factory';
 import { createGroup } from '../factories/groups.factory';
 import { AptArchive, AptArchiveServer, BuiltPackage, SuiteSpec } from '../support/apt-archive';
-import { runSync } from '../support/sync';
+import { runSync, syncDebianArchives } from '../support/sync';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
@@ -69,23 +69,7 @@ describe('APT dependency check (a reused scratch root)', () => {
     });
     mainServer = await AptArchiveServer.start(main.files, '/debian');
     securityServer = await AptArchiveServer.start(security.files, '/debian-security');
-    const config = await app.http.put(
-      '/api/v1/sync/config',
-      {
-        upstream: {
-          kind: 'apt',
-          sources: [
-            { url: mainServer.baseUrl, suites: ['bookworm'], components: ['main'] },
-            { url: securityServer.baseUrl, suites: ['bookworm-security'], components: ['main'] },
-          ],
-          architectures: ['amd64'],
-          keyring: main.key.armoredPublicKey,
-        },
-      },
-      { token: admin },
-    );
-    expect(config.status).toBe(200);
-    expect((await runSync(app, admin)).status).toBe('succeeded');
+    await syncDebianArchives(app, admin, { main: mainServer.baseUrl, security: securityServer.baseUrl }, main.key.armoredPublicKey);
     await loadIds();
     pilot = (await createGroup(app, admin, { name: 'Pilot' })).id;
     office = (await createGroup(app, admin, { name: 'Office' })).id;

@@ -10,7 +10,7 @@ import { createGroup } from '../factories/groups.factory';
 import { AptArchive, AptArchiveServer, BuiltPackage } from '../support/apt-archive';
 import { AptClient } from '../support/apt-client';
 import { eventually } from '../support/eventually';
-import { runSync } from '../support/sync';
+import { syncDebianArchives } from '../support/sync';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
@@ -75,23 +75,7 @@ describe('APT repositories per computer', () => {
     await security.publishSuite({ suite: 'bookworm-security', label: 'Debian-Security', version: '12', codename: 'bookworm-security', date: at(2), validUntil: at(400), architectures: ['amd64'], components: { main: [pkgs.secHello, pkgs.secBar, pkgs.secBaz] } });
     mainServer = await AptArchiveServer.start(archive.files, '/debian');
     securityServer = await AptArchiveServer.start(security.files, '/debian-security');
-    const config = await app.http.put(
-      '/api/v1/sync/config',
-      {
-        upstream: {
-          kind: 'apt',
-          sources: [
-            { url: mainServer.baseUrl, suites: ['bookworm'], components: ['main'] },
-            { url: securityServer.baseUrl, suites: ['bookworm-security'], components: ['main'] },
-          ],
-          architectures: ['amd64'],
-          keyring: archive.key.armoredPublicKey,
-        },
-      },
-      { token: admin },
-    );
-    expect(config.status).toBe(200);
-    expect((await runSync(app, admin)).status).toBe('succeeded');
+    await syncDebianArchives(app, admin, { main: mainServer.baseUrl, security: securityServer.baseUrl }, archive.key.armoredPublicKey);
     const updates = (await app.http.get('/api/v1/updates?limit=500&q=hello', { token: admin })).body.items as { updateId: string; title: string }[];
     helloUpdate = updates.find((u) => u.title.startsWith('hello 2.10-3+deb12u1'))!.updateId;
     const keys = (await app.http.get('/client/v1/keys')).body.keys as { alg: string; publicKey: string }[];

@@ -118,3 +118,28 @@ export async function catalogRowVersions(db: DataSource): Promise<string> {
 export function openQueue(app: TestApp, name: QueueName): Queue {
   return new Queue(name, { connection: { url: app.config.redisUrl, maxRetriesPerRequest: null }, prefix: `${app.config.redisPrefix}:bull` });
 }
+
+/**
+ * Points the server's upstream at a Debian main archive and its security archive (bookworm and
+ * bookworm-security, main, amd64; both signed by `keyring`), then syncs once.
+ */
+export async function syncDebianArchives(app: TestApp, token: string, urls: { main: string; security: string }, keyring: string): Promise<void> {
+  const config = await app.http.put(
+    '/api/v1/sync/config',
+    {
+      upstream: {
+        kind: 'apt',
+        sources: [
+          { url: urls.main, suites: ['bookworm'], components: ['main'] },
+          { url: urls.security, suites: ['bookworm-security'], components: ['main'] },
+        ],
+        architectures: ['amd64'],
+        keyring,
+      },
+    },
+    { token },
+  );
+  if (config.status !== 200) throw new Error(`apt upstream refused: ${config.status} ${JSON.stringify(config.body)}`);
+  const run = await runSync(app, token);
+  if (run.status !== 'succeeded') throw new Error(`apt sync did not succeed: ${JSON.stringify(run)}`);
+}
