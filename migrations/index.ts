@@ -23,6 +23,7 @@ import { CreateDpkgInventories1763796162000 } from './1763796162000-CreateDpkgIn
 import { CreateComplianceCounters1763800000000 } from './1763800000000-CreateComplianceCounters';
 import { CreateStatusDeadLetters1764990000000 } from './1764990000000-CreateStatusDeadLetters';
 import { ComplianceCounterDeltas1765000000000 } from './1765000000000-ComplianceCounterDeltas';
+import { StatusWritesWithoutRowChecks1765100000000 } from './1765100000000-StatusWritesWithoutRowChecks';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const ALL_MIGRATIONS = [
@@ -51,4 +52,5 @@ export const ALL_MIGRATIONS = [
   CreateComplianceCounters1763800000000,
   CreateStatusDeadLetters1764990000000,
   ComplianceCounterDeltas1765000000000,
+  StatusWritesWithoutRowChecks1765100000000,
 ];

@@ -37,12 +37,17 @@ export class DpkgInventoryRepository {
    * Install states derived from the dpkg inventory (docs/debian.md, "Reports"): `installed` and
    * `not_applicable` are written as the latest report (a newer seq than any before); for `needed`
    * an earlier derived state is removed, so reports count the update as needed while it is approved.
+   * The computer is locked `FOR KEY SHARE` first, as every writer of install_states does (migration
+   * StatusWritesWithoutRowChecks: no foreign key checks the rows): a computer deleted meanwhile gets
+   * no states, and one being deleted waits for this transaction and then takes its states with it.
    */
   async writeDerivedStates(computerId: string, states: { updateId: string; revision: number; state: 'installed' | 'needed' | 'not_applicable' }[]): Promise<void> {
     const written = states.filter((s) => s.state !== 'needed');
     const needed = states.filter((s) => s.state === 'needed').map((s) => s.updateId);
     const seq = Date.now() * 1000;
     await this.dataSource.transaction(async (manager) => {
+      const present: unknown[] = await manager.query('SELECT 1 FROM computers WHERE id = $1 FOR KEY SHARE', [computerId]);
+      if (!present.length) return;
       if (written.length) {
         await manager.query(
           `INSERT INTO install_states (computer_id, update_id, revision, state, message, occurred_at, seq)
