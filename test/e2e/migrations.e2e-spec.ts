@@ -1,6 +1,9 @@
 import { Client } from 'pg';
-import { QueryRunner } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { ContentFileShaAsText1763792900000 } from '../../migrations/1763792900000-ContentFileShaAsText';
+import { StatusWritesWithoutRowChecks1765100000000 } from '../../migrations/1765100000000-StatusWritesWithoutRowChecks';
+import { dataSourceOptions } from '../../src/infra/database/data-source-options';
+import { ComplianceCounters } from '../../src/modules/reports/compliance-counters';
 import { createTestEnvironment } from '../support/test-app';
 
 /** content_files as CreateContent made it before its sha256 became text in place. */
@@ -43,5 +46,68 @@ describe('migration ContentFileShaAsText', () => {
     await db.query(OLD_CONTENT_FILES.replace('sha256 char(64)', 'sha256 text'));
     await new ContentFileShaAsText1763792900000().up(runner());
     expect(await shaType()).toBe('text');
+  });
+});
+
+describe('migration StatusWritesWithoutRowChecks', () => {
+  let db: Client;
+  let source: DataSource;
+  const ROOT = '00000000-0000-4000-8000-000000000001';
+
+  /** The foreign keys of install_states and status_events, status_events' id column, and the delete trigger. */
+  const schema = async () => ({
+    foreignKeys: (
+      await db.query(`SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('install_states'::regclass, 'status_events'::regclass) ORDER BY 1`)
+    ).rows.map((r) => r.t),
+    eventId: (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'status_events' AND column_name = 'id'`)).rowCount === 1,
+    deleteTrigger: (await db.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'computers_delete_rows'`)).rowCount === 1,
+  });
+
+  /** A computer with a state and an event; deleting it must leave no row of it behind, and counters equal to a recount. */
+  const deleteTakesRows = async () => {
+    const { rows } = await db.query(
+      `INSERT INTO computers (hostname, os_family, os_version, arch, agent_version, group_id, token_hash)
+       VALUES ('m', 'windows', '10.0', 'x64', '1', $1, md5(random()::text) || md5(random()::text)) RETURNING id`,
+      [ROOT],
+    );
+    const computerId = rows[0].id;
+    await db.query(`INSERT INTO install_states (computer_id, update_id, revision, state, occurred_at, seq) VALUES ($1, gen_random_uuid(), 1, 'installed', now(), 1)`, [computerId]);
+    await db.query(`INSERT INTO status_events (computer_id, update_id, revision, state, occurred_at, seq) VALUES ($1, gen_random_uuid(), 1, 'installed', now(), 1)`, [computerId]);
+    await db.query('DELETE FROM computers WHERE id = $1', [computerId]);
+    const left = await db.query(
+      'SELECT (SELECT count(*) FROM install_states WHERE computer_id = $1)::int + (SELECT count(*) FROM status_events WHERE computer_id = $1)::int AS n',
+      [computerId],
+    );
+    expect(left.rows[0].n).toBe(0);
+    expect((await new ComplianceCounters(source).recount()).differences).toBe(0);
+  };
+
+  beforeEach(async () => {
+    const { databaseUrl } = await createTestEnvironment();
+    db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    source = new DataSource(dataSourceOptions(databaseUrl));
+    await source.initialize();
+    await source.runMigrations({ transaction: 'each' });
+  });
+  afterEach(async () => {
+    await source.destroy();
+    await db.end();
+  });
+
+  it('down restores the foreign keys and the id, up removes them again, and deleting a computer takes its rows either way', async () => {
+    expect(await schema()).toEqual({ foreignKeys: [], eventId: false, deleteTrigger: true });
+    await deleteTakesRows();
+
+    const migration = new StatusWritesWithoutRowChecks1765100000000();
+    const runner = source.createQueryRunner();
+    await migration.down(runner);
+    expect(await schema()).toEqual({ foreignKeys: ['install_states', 'status_events'], eventId: true, deleteTrigger: false });
+    await deleteTakesRows();
+
+    await migration.up(runner);
+    await runner.release();
+    expect(await schema()).toEqual({ foreignKeys: [], eventId: false, deleteTrigger: true });
+    await deleteTakesRows();
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { Client } from 'pg';
 import { JobName, QueueName } from '../../src/infra/queue/queue-names';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { insertUpdate } from '../factories/updates.factory';
@@ -154,6 +155,92 @@ describe('status reports', () => {
         (text) => sample(text, 'patchgate_status_events_dead_lettered_total') - sample(before, 'patchgate_status_events_dead_lettered_total') === 2,
       );
       expect(sample(after, 'patchgate_status_events_persisted_total') - sample(before, 'patchgate_status_events_persisted_total')).toBe(5);
+    });
+  });
+
+  describe('computers deleted (no foreign key checks the rows: the batch locks its computers, a delete trigger takes their rows)', () => {
+    const rowsOf = async (computerId: string) => ({
+      states: (await app.db.query('SELECT count(*)::int AS n FROM install_states WHERE computer_id = $1', [computerId]))[0].n,
+      events: (await app.db.query('SELECT count(*)::int AS n FROM status_events WHERE computer_id = $1', [computerId]))[0].n,
+      deadLetters: (await app.db.query('SELECT count(*)::int AS n FROM status_dead_letters WHERE computer_id = $1', [computerId]))[0].n,
+    });
+    const expectCountersEqualRecount = async () => {
+      const recount = await app.http.post('/api/v1/reports/recount', {}, { token: admin });
+      expect(recount.status).toBe(200);
+      expect(recount.body).toMatchObject({ differences: 0 });
+    };
+
+    it('an event for a computer deleted before its batch is not stored nor dead-lettered, and the other computers\' events in the batch are stored', async () => {
+      const [gone, kept] = [await registerComputer(app, admin), await registerComputer(app, admin)];
+      const [u1, u2] = [await insertUpdate(app.db), await insertUpdate(app.db)];
+      await app.db.query('DELETE FROM computers WHERE id = $1', [gone.computerId]);
+      const before = await scrapeMetrics(app.http.baseUrl);
+      const receivedAt = new Date().toISOString();
+      // Straight into the queue, as a report accepted just before its computer was deleted.
+      const jobs = await queue.addBulk([
+        { name: JobName.IngestStatus, data: { computerId: gone.computerId, receivedAt, events: [event(u1, 1), event(u2, 2, { state: 'failed' })] } },
+        { name: JobName.IngestStatus, data: { computerId: kept.computerId, receivedAt, events: [event(u1, 1), event(u2, 2)] } },
+      ]);
+      const states = await eventually(() => Promise.all(jobs.map((j) => j.getState())), (s) => s.every((state) => state === 'completed' || state === 'unknown'), 20_000);
+      expect(states.every((s) => s === 'completed' || s === 'unknown')).toBe(true);
+
+      expect(await installStates(kept.computerId)).toEqual({ [u1]: 'installed', [u2]: 'installed' });
+      expect(await rowsOf(gone.computerId)).toEqual({ states: 0, events: 0, deadLetters: 0 });
+      const after = await eventually(
+        () => scrapeMetrics(app.http.baseUrl),
+        (text) => sample(text, 'patchgate_status_events_persisted_total') - sample(before, 'patchgate_status_events_persisted_total') === 2,
+      );
+      expect(sample(after, 'patchgate_status_events_dead_lettered_total') - sample(before, 'patchgate_status_events_dead_lettered_total')).toBe(0);
+      await expectCountersEqualRecount();
+    });
+
+    it('a computer deleted after its states were stored takes its states and history with it, and the counters equal a recount', async () => {
+      const [gone, kept] = [await registerComputer(app, admin), await registerComputer(app, admin)];
+      const [u1, u2] = [await insertUpdate(app.db), await insertUpdate(app.db)];
+      for (const computer of [gone, kept]) {
+        const res = await app.http.post('/client/v1/status', { events: [event(u1, 1), event(u2, 2, { state: 'failed', errorCode: '0x1' })] }, { token: computer.token });
+        expect(res.status).toBe(202);
+      }
+      await eventually(() => Promise.all([gone, kept].map((c) => installStates(c.computerId))), (all) => all.every((s) => Object.keys(s).length === 2));
+
+      await app.db.query('DELETE FROM computers WHERE id = $1', [gone.computerId]);
+      expect(await rowsOf(gone.computerId)).toEqual({ states: 0, events: 0, deadLetters: 0 });
+      expect(await rowsOf(kept.computerId)).toEqual({ states: 2, events: 2, deadLetters: 0 });
+      await expectCountersEqualRecount();
+    });
+
+    it('a computer deleted while a writer holds it waits for that writer, then takes the rows it committed; the counters equal a recount', async () => {
+      const computer = await registerComputer(app, admin);
+      const updateId = await insertUpdate(app.db);
+      const writer = new Client({ connectionString: app.environment.databaseUrl });
+      const deleter = new Client({ connectionString: app.environment.databaseUrl });
+      await Promise.all([writer.connect(), deleter.connect()]);
+      try {
+        // What StatusRepository.persist does: the computer locked FOR KEY SHARE, then its rows written.
+        await writer.query('BEGIN');
+        expect((await writer.query('SELECT id FROM computers WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE', [[computer.computerId]])).rows).toHaveLength(1);
+        await writer.query(`INSERT INTO status_events (computer_id, update_id, revision, state, occurred_at, seq) VALUES ($1, $2, 1, 'installed', now(), 1)`, [
+          computer.computerId,
+          updateId,
+        ]);
+        await writer.query(`INSERT INTO install_states (computer_id, update_id, revision, state, occurred_at, seq) VALUES ($1, $2, 1, 'installed', now(), 1)`, [
+          computer.computerId,
+          updateId,
+        ]);
+        const [writerPid, deleterPid] = [(await writer.query('SELECT pg_backend_pid() AS pid')).rows[0].pid, (await deleter.query('SELECT pg_backend_pid() AS pid')).rows[0].pid];
+        const deleting = deleter.query('DELETE FROM computers WHERE id = $1', [computer.computerId]);
+        // The delete waits for the writer's lock.
+        await eventually(
+          () => app.db.query('SELECT $2::int = ANY(pg_blocking_pids($1::int)) AS blocked', [deleterPid, writerPid]),
+          (rows) => rows[0].blocked === true,
+        );
+        await writer.query('COMMIT');
+        expect((await deleting).rowCount).toBe(1);
+      } finally {
+        await Promise.all([writer.end(), deleter.end()]);
+      }
+      expect(await rowsOf(computer.computerId)).toEqual({ states: 0, events: 0, deadLetters: 0 });
+      await expectCountersEqualRecount();
     });
   });
 });
