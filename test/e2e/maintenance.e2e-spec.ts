@@ -356,15 +356,15 @@ describe('maintenance', () => {
   it('an interrupted run resumes on the next attempt, after its last committed batch, with correct totals', async () => {
     const pc = await registerComputer(app, admin);
     const updateId = await insertUpdate(app.db);
-    const ids: { id: string }[] = await app.db.query(
+    await app.db.query(
       `INSERT INTO status_events (computer_id, update_id, revision, state, occurred_at, seq, received_at)
-       SELECT $1, $2, 1, 'downloaded', now(), n, now() - make_interval(days => 100 - n) FROM generate_series(1, 5) n RETURNING id::text`,
+       SELECT $1, $2, 1, 'downloaded', now(), n, now() - make_interval(days => 100 - n) FROM generate_series(1, 5) n`,
       [pc.computerId, updateId],
     );
-    // The third oldest event cannot be deleted, for now: the second batch of two fails.
+    // The third oldest event (seq 3) cannot be deleted, for now: the second batch of two fails.
     await app.db.query(`
       CREATE FUNCTION refuse_event_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF OLD.id = ${Number(ids[2].id)} THEN RAISE EXCEPTION 'disk trouble'; END IF; RETURN OLD; END $$`);
+      BEGIN IF OLD.computer_id = '${pc.computerId}' AND OLD.seq = 3 THEN RAISE EXCEPTION 'disk trouble'; END IF; RETURN OLD; END $$`);
     await app.db.query('CREATE TRIGGER refuse_event_delete BEFORE DELETE ON status_events FOR EACH ROW EXECUTE FUNCTION refuse_event_delete()');
     let runId: string;
     try {
