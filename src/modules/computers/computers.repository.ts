@@ -166,8 +166,9 @@ export class ComputersRepository {
 
   /**
    * Deletes up to `limit` computers (revoked or not) with no contact since `before`; their install
-   * states and status history go with them (ON DELETE CASCADE). Rows another transaction holds are
-   * left for the next run.
+   * states and status history go with them in the same statement (trigger computers_delete_rows,
+   * migration StatusWritesWithoutRowChecks). Rows another transaction holds (a status batch holds
+   * its computers FOR KEY SHARE) are left for the next run.
    */
   async deleteInactive(manager: EntityManager, before: Date, limit: number): Promise<{ id: string; tokenHash: string }[]> {
     const [rows]: [{ id: string; token_hash: string }[], number] = await manager.query(
