@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { JobName, QueueName } from '../../src/infra/queue/queue-names';
+import { DpkgInventoryRepository } from '../../src/modules/dpkg-inventory/dpkg-inventory.repository';
 import { registerComputer, RegisteredComputer } from '../factories/computers.factory';
 import { insertUpdate } from '../factories/updates.factory';
 import { eventually } from '../support/eventually';
@@ -206,6 +207,17 @@ describe('status reports', () => {
       await app.db.query('DELETE FROM computers WHERE id = $1', [gone.computerId]);
       expect(await rowsOf(gone.computerId)).toEqual({ states: 0, events: 0, deadLetters: 0 });
       expect(await rowsOf(kept.computerId)).toEqual({ states: 2, events: 2, deadLetters: 0 });
+      await expectCountersEqualRecount();
+    });
+
+    it('the dpkg inventory\'s derived states are written only for a computer that is there (locked as a status batch does)', async () => {
+      const [gone, kept] = [await registerComputer(app, admin), await registerComputer(app, admin)];
+      const updateId = await insertUpdate(app.db);
+      await app.db.query('DELETE FROM computers WHERE id = $1', [gone.computerId]);
+      const inventories = app.app.get(DpkgInventoryRepository, { strict: false });
+      for (const computer of [gone, kept]) await inventories.writeDerivedStates(computer.computerId, [{ updateId, revision: 1, state: 'installed' }]);
+      expect(await installStates(gone.computerId)).toEqual({});
+      expect(await installStates(kept.computerId)).toEqual({ [updateId]: 'installed' });
       await expectCountersEqualRecount();
     });
 
