@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import { HttpStatus } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication, RouteConfig } from '@nestjs/platform-fastify';
-import { FastifyInstance, RouteOptions } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { fastifyTrustProxy } from '../config/trust-proxy';
@@ -11,11 +11,48 @@ import { CONSOLE_PREFIX } from './console-static';
 /** Largest request body the admin API accepts (413 beyond it); routes may lower it with @BodyLimit. */
 export const ADMIN_BODY_LIMIT = 1024 * 1024;
 
-/** Route config key read by the onRoute hook below. */
+/** Route config keys read by the onRoute hook below. */
 const BODY_LIMIT_KEY = 'bodyLimit';
+const SHORTCUT_KEY = 'shortcut';
 
 /** This route's largest request body, in bytes (413 problem+json beyond it). */
 export const BodyLimit = (bytes: number) => RouteConfig({ [BODY_LIMIT_KEY]: bytes });
+
+export interface HttpRouteOptions {
+  /** the route's largest request body, in bytes (as @BodyLimit) */
+  bodyLimit?: number;
+  /** the name a shortcut for this route is registered by (setRouteShortcut) */
+  shortcut?: string;
+}
+
+/** Fastify options of a route: @BodyLimit's, and the name of its shortcut (setRouteShortcut). */
+export const HttpRoute = ({ bodyLimit, shortcut }: HttpRouteOptions) =>
+  RouteConfig({ ...(bodyLimit === undefined ? {} : { [BODY_LIMIT_KEY]: bodyLimit }), ...(shortcut === undefined ? {} : { [SHORTCUT_KEY]: shortcut }) });
+
+/**
+ * A hot route's answer without Nest's router (guards, interceptors, pipes, RxJS), as a plain
+ * Fastify handler: it answers the request and resolves true, or resolves false having done nothing
+ * (no reply, no counted request), and Nest's handler answers instead. What it throws is answered as
+ * an error thrown by a Nest handler is, by the global exception filter (Nest's exception layer is
+ * Fastify's error handler). Everything Fastify does around a handler (the onRequest hooks: request
+ * id, middleware, security headers, Content-Encoding check; body limit and parsing; the onResponse
+ * hooks: request metrics) runs as for any route.
+ */
+export type RouteShortcut = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
+/** Each server's shortcuts by name: an API process runs one server, a test process several. */
+const shortcuts = new WeakMap<object, Map<string, RouteShortcut>>();
+
+/**
+ * Serves the route named `name` by @HttpRoute({ shortcut: name }) with `shortcut` first, on the
+ * server `fastify` (the HTTP adapter's instance); null removes it (Nest's handler alone answers).
+ */
+export function setRouteShortcut(fastify: object, name: string, shortcut: RouteShortcut | null): void {
+  let named = shortcuts.get(fastify);
+  if (!named) shortcuts.set(fastify, (named = new Map()));
+  if (shortcut) named.set(name, shortcut);
+  else named.delete(name);
+}
 
 const AGENT_PREFIX = '/client/v1/';
 
@@ -75,15 +112,32 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     onConstructorPoisoning: 'error',
   });
   // Before Nest registers any route, so every route passes through it.
-  adapter.getInstance().addHook('onRoute', applyRouteOptions);
+  const server = adapter.getInstance();
+  server.addHook('onRoute', (route) => applyRouteOptions(route, server));
   return adapter;
 }
 
-function applyRouteOptions(route: RouteOptions): void {
-  const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT_KEY];
+function applyRouteOptions(route: RouteOptions, server: object): void {
+  const config = route.config as Record<string, unknown> | undefined;
+  const limit = config?.[BODY_LIMIT_KEY];
   if (typeof limit === 'number') route.bodyLimit = limit;
+  const shortcut = config?.[SHORTCUT_KEY];
+  if (typeof shortcut === 'string') route.handler = withShortcut(route.handler, server, shortcut);
   const helmetOptions = helmetFor(route.url);
   if (helmetOptions) route.config = { ...(route.config as object), helmet: helmetOptions } as RouteOptions['config'];
+}
+
+/**
+ * Nest's handler of a route, behind the shortcut registered for it under `name` (if any). The
+ * shortcut is looked up per request: the controller registers it when its module starts, and a
+ * test may remove it.
+ */
+function withShortcut(nestHandler: RouteHandlerMethod, server: object, name: string): RouteHandlerMethod {
+  return async function (this: FastifyInstance, request, reply) {
+    const shortcut = shortcuts.get(server)?.get(name);
+    if (shortcut && (await shortcut(request, reply))) return reply;
+    return nestHandler.call(this, request, reply);
+  };
 }
 
 /** Per-route helmet options (@fastify/helmet reads them from the route config); undefined: the global ones. */

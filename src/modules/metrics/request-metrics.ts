@@ -15,6 +15,9 @@ export class RequestMetrics implements OnModuleInit {
   /** Children bound once: the check-in hot path increments without hashing labels. */
   readonly checkInAnswered: Counter.Internal;
   readonly checkInNotModified: Counter.Internal;
+  /** Check-in requests the shortcut past Nest's router served, and those it left to the router. */
+  readonly checkInByShortcut: Counter.Internal;
+  readonly checkInByRouter: Counter.Internal;
   readonly statusEventsAccepted: Counter;
   readonly statusEventsRejected: Counter;
 
@@ -25,6 +28,13 @@ export class RequestMetrics implements OnModuleInit {
     this.checkIns = metrics.counter({ name: 'patchgate_check_ins_total', help: 'Check-ins answered: 200 (an offer) or 304 (unchanged)', labelNames: ['result'] });
     this.checkInAnswered = this.checkIns.labels('200');
     this.checkInNotModified = this.checkIns.labels('304');
+    const handlers = metrics.counter({
+      name: 'patchgate_check_in_requests_total',
+      help: "Check-in requests by handler: shortcut (served without Nest's router, its 401 and 429 included) or router (left to Nest's router by the shortcut, e.g. a body its one-pass check does not accept)",
+      labelNames: ['handler'],
+    });
+    this.checkInByShortcut = handlers.labels('shortcut');
+    this.checkInByRouter = handlers.labels('router');
     this.statusEventsAccepted = metrics.counter({ name: 'patchgate_status_events_accepted_total', help: 'Status events accepted (202) by this API process' });
     this.statusEventsRejected = metrics.counter({
       name: 'patchgate_status_events_rejected_total',

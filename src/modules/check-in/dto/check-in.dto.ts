@@ -2,17 +2,66 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CheckInRequest, DpkgPackage, InstalledUpdate, Inventory } from '../../../contracts/client-protocol';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsUpdateId } from '../../../common/validation/is-update-id';
+import { IsUpdateId, UPDATE_ID_LENGTH, UUID_PATTERN } from '../../../common/validation/is-update-id';
+
+/*
+ * The rules below, as one-pass checks for CheckInDto.precheck: each pattern is the rule's own, run
+ * only on a string of at most the rule's length (as ContractValidationPipe's string caps do).
+ */
+const NONCE = /^[A-Za-z0-9+/=_-]{8,128}$/;
+const OS_FAMILY = /^[a-z0-9_-]{1,32}$/;
+const OS_VERSION = /^[0-9A-Za-z.+_-]{1,64}$/;
+const ARCH = /^[a-z0-9_-]{1,16}$/;
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]{0,127}$/;
+const PACKAGE_VERSION = /^[0-9A-Za-z.+~:-]{1,128}$/;
+const PACKAGE_ARCH = /^[a-z0-9-]{1,32}$/;
+const MAX_INSTALLED = 5000;
+const MAX_PACKAGES = 20_000;
+const MAX_REVISION = 2_147_483_647;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+const hasOnly = (value: Record<string, unknown>, fields: ReadonlySet<string>): boolean => {
+  for (const key in value) if (!fields.has(key)) return false;
+  return true;
+};
+/** IsOptional: absent or null passes every other rule of the field. */
+const absent = (value: unknown): value is null | undefined => value === undefined || value === null;
+const matches = (value: unknown, pattern: RegExp, maxLength: number): value is string =>
+  typeof value === 'string' && value.length <= maxLength && pattern.test(value);
+/** IsString + MaxLength(max): a string of at most max UTF-16 units (MaxLength counts a surrogate pair as one: a longer one is left to the rules). */
+const shortString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
+
+const CHECK_IN_FIELDS: ReadonlySet<string> = new Set(['nonce', 'installed', 'inventory']);
+const INSTALLED_FIELDS: ReadonlySet<string> = new Set(['updateId', 'revision']);
+const INVENTORY_FIELDS: ReadonlySet<string> = new Set(['hostname', 'os', 'arch', 'agentVersion', 'packages']);
+const OS_FIELDS: ReadonlySet<string> = new Set(['family', 'version']);
+const PACKAGE_FIELDS: ReadonlySet<string> = new Set(['name', 'version', 'arch']);
 
 /** The check-in request of src/contracts/client-protocol.ts, validated. */
 export class InstalledUpdateDto implements InstalledUpdate {
   @ApiProperty({ format: 'uuid' }) @IsUpdateId() updateId: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2_147_483_647) revision: number;
+
+  /** An entry that passes the rules above, as class-transformer makes it (updateId lowercased); null for anything else. */
+  static precheck(value: unknown): InstalledUpdateDto | null {
+    if (!isPlainObject(value) || !hasOnly(value, INSTALLED_FIELDS)) return null;
+    const { updateId, revision } = value;
+    if (!matches(updateId, UUID_PATTERN, UPDATE_ID_LENGTH)) return null;
+    if (typeof revision !== 'number' || !Number.isInteger(revision) || revision < 1 || revision > MAX_REVISION) return null;
+    return Object.assign(new InstalledUpdateDto(), value, { updateId: updateId.toLowerCase() });
+  }
 }
 
 export class ReportedOsDto {
   @ApiProperty({ example: 'windows' }) @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'os.family must be 1-32 lowercase letters, digits, _ or -' }) family: string;
   @ApiProperty({ example: '10.0.26100' }) @Matches(/^[0-9A-Za-z.+_-]{1,64}$/, { message: 'os.version must be a version like 10.0.26100' }) version: string;
+
+  static precheck(value: unknown): ReportedOsDto | null {
+    if (!isPlainObject(value) || !hasOnly(value, OS_FIELDS)) return null;
+    if (!matches(value.family, OS_FAMILY, 32) || !matches(value.version, OS_VERSION, 64)) return null;
+    return Object.assign(new ReportedOsDto(), value);
+  }
 }
 
 /** One installed binary package as dpkg names it (dpkg-query -W: Package, Version, Architecture). */
@@ -28,6 +77,12 @@ export class DpkgPackageDto implements DpkgPackage {
   @ApiProperty({ example: 'amd64' })
   @IsString() @MaxLength(32) @Matches(/^[a-z0-9-]{1,32}$/, { message: 'packages[].arch must be a dpkg architecture' })
   arch: string;
+
+  static precheck(value: unknown): DpkgPackageDto | null {
+    if (!isPlainObject(value) || !hasOnly(value, PACKAGE_FIELDS)) return null;
+    if (!matches(value.name, PACKAGE_NAME, 128) || !matches(value.version, PACKAGE_VERSION, 128) || !matches(value.arch, PACKAGE_ARCH, 32)) return null;
+    return Object.assign(new DpkgPackageDto(), value);
+  }
 }
 
 export class InventoryDto implements Inventory {
@@ -39,6 +94,26 @@ export class InventoryDto implements Inventory {
   @ApiPropertyOptional({ type: [DpkgPackageDto], maxItems: 20_000, description: "apt machines: dpkg's installed binary packages, sent when they changed (docs/debian.md); the check-in body limit (256 KiB) holds about 3,500" })
   @IsOptional() @ArrayMaxSize(20_000) @ValidateNested({ each: true }) @Type(() => DpkgPackageDto)
   packages?: DpkgPackageDto[];
+
+  static precheck(value: unknown): InventoryDto | null {
+    if (!isPlainObject(value) || !hasOnly(value, INVENTORY_FIELDS)) return null;
+    const { hostname, os, arch, agentVersion, packages } = value;
+    if (!absent(hostname) && !shortString(hostname, 255)) return null;
+    if (!absent(arch) && !matches(arch, ARCH, 16)) return null;
+    if (!absent(agentVersion) && !shortString(agentVersion, 64)) return null;
+    const inventory = Object.assign(new InventoryDto(), value);
+    if (!absent(os)) {
+      const checked = ReportedOsDto.precheck(os);
+      if (!checked) return null;
+      inventory.os = checked;
+    }
+    if (!absent(packages)) {
+      const checked = eachOf(packages, MAX_PACKAGES, DpkgPackageDto.precheck);
+      if (!checked) return null;
+      inventory.packages = checked;
+    }
+    return inventory;
+  }
 }
 
 export class CheckInDto implements CheckInRequest {
@@ -53,4 +128,41 @@ export class CheckInDto implements CheckInRequest {
   @ApiPropertyOptional({ type: InventoryDto })
   @IsOptional() @ValidateNested() @Type(() => InventoryDto)
   inventory?: InventoryDto;
+
+  /**
+   * The body of a check-in checked in one pass (a PrecheckedDto, like StatusReportDto.precheck):
+   * used by ContractValidationPipe, and by the check-in's shortcut past Nest's router
+   * (check-in.controller.ts), which a fleet calls every few minutes per computer. It accepts only
+   * what the rules above accept, made as class-transformer makes it (check-in.dto.spec.ts compares
+   * both); anything else answers null and is validated by the rules, for their errors.
+   */
+  static precheck(body: unknown): CheckInDto | null {
+    if (!isPlainObject(body) || !hasOnly(body, CHECK_IN_FIELDS)) return null;
+    const { nonce, installed, inventory } = body;
+    if (!absent(nonce) && !matches(nonce, NONCE, 128)) return null;
+    const dto = Object.assign(new CheckInDto(), body);
+    if (!absent(installed)) {
+      const checked = eachOf(installed, MAX_INSTALLED, InstalledUpdateDto.precheck);
+      if (!checked) return null;
+      dto.installed = checked;
+    }
+    if (!absent(inventory)) {
+      const checked = InventoryDto.precheck(inventory);
+      if (!checked) return null;
+      dto.inventory = checked;
+    }
+    return dto;
+  }
+}
+
+/** Every item of an array of at most `max`, prechecked; null if it is no such array or any item fails. */
+function eachOf<T>(value: unknown, max: number, precheck: (item: unknown) => T | null): T[] | null {
+  if (!Array.isArray(value) || value.length > max) return null;
+  const checked: T[] = new Array<T>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const item = precheck(value[i]);
+    if (!item) return null;
+    checked[i] = item;
+  }
+  return checked;
 }
