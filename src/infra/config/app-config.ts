@@ -79,8 +79,11 @@ export class AppConfig {
    * how long an entry may be used at most (0: no in-process copies) and how many computers are held.
    */
   readonly localCache: { maxAgeMs: number; maxComputers: number };
-  /** APT repositories (docs/debian.md): a Release file's Valid-Until is its Date plus this many days. */
-  readonly apt: { validDays: number };
+  /**
+   * APT repositories (docs/debian.md): a Release file's Valid-Until is its Date plus this many days;
+   * how long a request waits for the worker to build a suite's publication before it answers 503.
+   */
+  readonly apt: { validDays: number; publishTimeoutMs: number };
   /**
    * What upstream and content URLs may reach (src/infra/http/outbound-policy.ts): file:// only
    * under these directories (none: refused; local mode sets the sample feed's), http(s) to
@@ -145,7 +148,7 @@ export class AppConfig {
     };
     this.queueStalledIntervalMs = env.PATCHGATE_QUEUE_STALLED_INTERVAL_MS ?? 30_000;
     this.localCache = { maxAgeMs: env.PATCHGATE_LOCAL_CACHE_MAX_AGE_MS ?? 5000, maxComputers: env.PATCHGATE_LOCAL_CACHE_MAX_COMPUTERS ?? 20_000 };
-    this.apt = { validDays: env.PATCHGATE_APT_VALID_DAYS ?? 7 };
+    this.apt = { validDays: env.PATCHGATE_APT_VALID_DAYS ?? 7, publishTimeoutMs: env.PATCHGATE_APT_PUBLISH_TIMEOUT_MS ?? 60_000 };
     this.outbound = {
       fileRoots: (env.PATCHGATE_FILE_URL_ROOT ?? '').split(':').filter(Boolean).map((dir) => resolve(dir)),
       allowPrivate: env.PATCHGATE_ALLOW_PRIVATE_UPSTREAMS ?? false,
