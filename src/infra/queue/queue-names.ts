@@ -6,6 +6,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Content = 'content',
   Apt = 'apt',
+  AptPublish = 'apt-publish',
 }
 
 /**
@@ -23,4 +24,5 @@ export enum JobName {
   RunMaintenance = 'run-maintenance',
   ScheduledMaintenance = 'scheduled-maintenance',
   RenewAptReleases = 'renew-apt-releases',
+  PublishAptSuite = 'publish-apt-suite',
 }

@@ -32,16 +32,25 @@ export class AptPublisherService {
    * client reads (the baseline of a release: `debian/bookworm`; a group path's approved suite:
    * `debian/bookworm-approved/<group key>`), since Date must grow along what one client sees.
    * When the suite's current publication already has this content it is kept as it is (unless
-   * `fresh` asks for a new Date); otherwise a new one is signed, reusing the stored index files of
-   * equal content (content-addressed), with a Date after every earlier one of the suite.
+   * `fresh` asks for a new Date, or its Date is before `notBefore`); otherwise a new one is signed,
+   * reusing the stored index files of equal content (content-addressed), with a Date after every
+   * earlier one of the suite and not before `notBefore`. Runs in the worker (AptPublicationProcessor):
+   * the API only asks for it (AptPublicationRequests).
    */
-  async publish(suiteKey: string, content: SuiteContent, options: { fresh?: boolean; now?: Date } = {}): Promise<StoredPublication> {
+  async publish(suiteKey: string, content: SuiteContent, options: { fresh?: boolean; notBefore?: Date; now?: Date } = {}): Promise<StoredPublication> {
     const indexes = this.indexesOf(content);
+    const now = options.now ?? new Date();
     if (!options.fresh) {
       const current = await this.publications.findLatest(suiteKey);
-      if (current?.contentDigest === indexes.digest && current.validUntil.getTime() - (options.now ?? new Date()).getTime() > this.renewalMarginMs()) return current;
+      if (
+        current?.contentDigest === indexes.digest &&
+        current.validUntil.getTime() - now.getTime() > this.renewalMarginMs() &&
+        current.date.getTime() >= (options.notBefore?.getTime() ?? 0)
+      ) {
+        return current;
+      }
     }
-    const times = await this.times(suiteKey, options.now ?? new Date());
+    const times = await this.times(suiteKey, options.notBefore && options.notBefore > now ? options.notBefore : now);
     const signed = await signRelease(buildRelease(content, indexes, times), this.signing.activeSigner());
     const indexFiles = indexes.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.bytes.length, bytes: f.bytes }));
     return this.publications.insert({ suite: suiteKey, contentDigest: indexes.digest, ...times, ...signed, indexFiles }, KEPT_PUBLICATIONS);

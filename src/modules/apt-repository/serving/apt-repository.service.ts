@@ -12,8 +12,8 @@ import { openContentSource } from '../../content/content-source';
 import { CONTENT_STORAGE, ContentStorage } from '../../content/storage/content-storage';
 import { RepositorySigningKeyService } from '../../signing/repository-signing-key.service';
 import { AptPublicationsRepository, StoredPublication } from '../apt-publications.repository';
-import { AptPublisherService } from '../apt-publisher.service';
 import { AptRequest } from './apt-path';
+import { AptPublicationRequests } from './apt-publication-requests';
 import { APT_VIEW_RESOLVER, AptView, AptViewResolver, ViewSuite } from './apt-view';
 
 /** A small repository file: its bytes, and what conditional requests compare. */
@@ -34,7 +34,8 @@ export type DebDelivery =
  * The APT repositories' serving side (docs/debian.md, "Serving"): every answer comes from the
  * computer's view, so a file outside it is the same 404 as a file that does not exist.
  * Publications are made lazily: a suite whose tag changed since its last publication (an
- * approval, a decline, a group move, a sync) is published again on the next request for it.
+ * approval, a decline, a group move, a sync) is published again on the next request for it, by
+ * the worker (AptPublicationRequests): this process never builds indexes nor signs.
  */
 @Injectable()
 export class AptRepositoryService {
@@ -46,7 +47,7 @@ export class AptRepositoryService {
 
   constructor(
     @Inject(APT_VIEW_RESOLVER) private readonly views: AptViewResolver,
-    private readonly publisher: AptPublisherService,
+    private readonly publishing: AptPublicationRequests,
     private readonly publications: AptPublicationsRepository,
     @Inject(CONTENT_STORAGE) private readonly storage: ContentStorage,
     @Inject(REDIS) private readonly redis: Redis,
@@ -114,11 +115,11 @@ export class AptRepositoryService {
     return view;
   }
 
-  /** The suite's publication for its current tag: from memory, else published (or found unchanged) now. */
+  /** The suite's publication for its current tag: from memory, else published (or found unchanged) by the worker now. */
   private async publicationOf(suite: ViewSuite): Promise<StoredPublication> {
     const known = this.current.get(suite.key);
     if (known?.tag === suite.tag && known.publication.validUntil.getTime() > Date.now() + 86_400_000) return known.publication;
-    const publication = await this.publisher.publish(suite.key, await suite.build());
+    const publication = await this.publishing.publication(suite);
     this.current.set(suite.key, { tag: suite.tag, publication });
     return publication;
   }
@@ -126,14 +127,14 @@ export class AptRepositoryService {
   /**
    * apt ignores an InRelease older than the one it has. A computer that moved to another group
    * reads another group's publication, which may be older than what it saw: that one is then
-   * published again with a fresh Date. The Date last served per computer and suite is in Redis.
+   * published again with a Date not before the one it saw. The Date last served per computer and suite is in Redis.
    */
   private async notOlderThanSeen(computerId: string, suiteName: string, suite: ViewSuite, publication: StoredPublication): Promise<StoredPublication> {
     const key = `${this.config.redisPrefix}:apt:seen:${computerId}:${suiteName}`;
     const seen = Number((await this.redis.get(key)) ?? 0);
     let served = publication;
     if (publication.date.getTime() < seen) {
-      served = await this.publisher.publish(suite.key, await suite.build(), { fresh: true });
+      served = await this.publishing.publication(suite, new Date(seen));
       this.current.set(suite.key, { tag: suite.tag, publication: served });
     }
     if (served.date.getTime() !== seen) await this.redis.set(key, String(served.date.getTime()), 'EX', 90 * 86_400);

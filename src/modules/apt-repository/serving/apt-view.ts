@@ -1,12 +1,25 @@
+import { AptRelease } from '../apt-catalog-view.repository';
 import { SuiteContent } from '../publication/release-builder';
+
+/**
+ * What a suite's content is made of, as plain data (a publish-apt-suite job carries it to the
+ * worker): the release, the suite name, and for an approved suite the group path whose offer it lists.
+ */
+export interface SuiteSource {
+  release: AptRelease;
+  /** `bookworm` (the baseline) or `bookworm-approved` */
+  suite: string;
+  /** absent for the baseline */
+  groupPath?: string[];
+}
 
 /** One suite as a computer sees it. */
 export interface ViewSuite {
   /** the publication sequence it reads (apt_publications.suite): `debian/bookworm`, `debian/bookworm-approved/<group key>` */
   key: string;
-  /** changes exactly when `build()` may give other content (the group offer's version, the catalog's) */
+  /** changes exactly when the source's content may be other (the group offer's version, the catalog's) */
   tag: string;
-  build(): Promise<SuiteContent>;
+  source: SuiteSource;
 }
 
 /** A `.deb` of a computer's view: what it must be, and where the upstream serves it. */
@@ -37,6 +50,8 @@ export interface AptView {
  */
 export interface AptViewResolver {
   viewOf(computerId: string): Promise<AptView | null>;
+  /** The suite's content now (built where publications are built: the worker). */
+  suiteContent(source: SuiteSource): Promise<SuiteContent>;
 }
 
 export const APT_VIEW_RESOLVER = Symbol('APT_VIEW_RESOLVER');

@@ -4,7 +4,7 @@ import { OfferEngine } from '../../offers/offer-engine.service';
 import { AptBinary, AptCatalogViewRepository, AptRelease } from '../apt-catalog-view.repository';
 import { republishStanza } from '../publication/control-stanza';
 import { PublishedBinary, SuiteContent } from '../publication/release-builder';
-import { AptView, AptViewResolver, ViewDeb, ViewSuite } from './apt-view';
+import { AptView, AptViewResolver, SuiteSource, ViewDeb, ViewSuite } from './apt-view';
 
 /** Suites' package lists kept in memory, by suite key and tag (a baseline is ~63,000 packages). */
 const KEPT_LISTS = 64;
@@ -38,20 +38,12 @@ export class OfferAptViewResolver implements AptViewResolver {
     if (!release) return null;
     const { osFamily: distro, codename } = release;
     const baselineList = () => this.list(`${distro}/${codename}`, version.parts.catalog, () => this.catalog.baselineBinaries(release.releaseKey));
-    const baseline: ViewSuite = {
-      key: `${distro}/${codename}`,
-      tag: version.parts.catalog,
-      build: async () => aptSuiteContent(release, codename, (await baselineList()).binaries),
-    };
+    const baseline: ViewSuite = { key: `${distro}/${codename}`, tag: version.parts.catalog, source: { release, suite: codename } };
     const groupKey = createHash('sha256').update(computer.groupPath.join('/')).digest('hex').slice(0, 32);
     const approvedKey = `${distro}/${codename}-approved/${groupKey}`;
     const approvedTag = version.groupTag;
     const approvedList = () => this.list(approvedKey, approvedTag, () => this.approvedBinaries(computer.groupPath, release.releaseKey));
-    const approved: ViewSuite = {
-      key: approvedKey,
-      tag: approvedTag,
-      build: async () => aptSuiteContent(release, `${codename}-approved`, (await approvedList()).binaries),
-    };
+    const approved: ViewSuite = { key: approvedKey, tag: approvedTag, source: { release, suite: `${codename}-approved`, groupPath: computer.groupPath } };
     return {
       computerId,
       distro,
@@ -64,6 +56,16 @@ export class OfferAptViewResolver implements AptViewResolver {
       ]),
       deb: async (sha256) => (await approvedList()).debs.get(sha256) ?? (await baselineList()).debs.get(sha256) ?? null,
     };
+  }
+
+  /**
+   * The suite's content as the catalog and the group's offer hold it now. Read afresh: this runs
+   * in the worker, once per publish-apt-suite job, whose publish keeps an unchanged publication.
+   */
+  async suiteContent(source: SuiteSource): Promise<SuiteContent> {
+    const { release, suite, groupPath } = source;
+    const binaries = groupPath ? await this.approvedBinaries(groupPath, release.releaseKey) : await this.catalog.baselineBinaries(release.releaseKey);
+    return aptSuiteContent(release, suite, binaries);
   }
 
   /** The release of a computer's OS (os-release ID and VERSION_ID, as it registered them). */
