@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     // The API first: it runs the migrations the worker expects.
     const api = await startNode('src/main.js', { ...env, PORT: '0' }, /listening on [\d.]+:(\d+)/);
     started.push(api);
-    const worker = await startNode('src/worker.js', env, /Patchgate worker (started)/, ['--max-old-space-size=1024']);
+    const worker = await startNode('src/worker.js', env, /Patchgate worker (started)/);
     started.push(worker);
     const baseline = await startNode('scripts/bench/baseline-server.js', { ...env, PORT: '0' });
     started.push(baseline);

@@ -24,11 +24,11 @@ import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { LocalServices, startLocalServices } from '../../src/infra/services/local-services';
-import { Started, startNode } from './bench-processes';
+import { productionNodeArgs, Started, startNode } from './bench-processes';
 
 const TARGETS = { firstSeconds: 60, unchangedSeconds: 2, peakRssMiB: 400 };
-/** The worker's node flags in production (docker-compose.yml, `npm run start:worker`); BENCH_WORKER_NODE_ARGS overrides them. */
-const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '--max-old-space-size=1024').split(' ').filter(Boolean);
+/** The worker runs with its production flags (`npm run start:worker`, bench-processes.ts); BENCH_WORKER_NODE_ARGS adds flags after them. */
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const LISTS = '/var/lib/apt/lists';
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const SUITES = [
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     const peakRssMiB = peak.worker;
     console.log(`catalog: ${counts.updates} updates (${counts.baseline} baseline, ${counts.updates - counts.baseline} updates, ${counts.security} security), ${counts.binaries} binary packages`);
     console.log(`rows written by the unchanged sync (catalog and apt tables): ${written}`);
-    console.log(`peak RSS of the worker: ${peak.worker.toFixed(0)} MiB (${rssBefore.worker.toFixed(0)} MiB before the first sync; node ${WORKER_NODE_ARGS.join(' ') || 'without flags'})`);
+    console.log(`peak RSS of the worker: ${peak.worker.toFixed(0)} MiB (${rssBefore.worker.toFixed(0)} MiB before the first sync; node ${[...productionNodeArgs('src/worker.js'), ...WORKER_NODE_ARGS].join(' ') || 'without flags'})`);
     console.log(`peak RSS of the API:    ${peak.api.toFixed(0)} MiB (${rssBefore.api.toFixed(0)} MiB before the first sync)`);
     console.log(
       `targets: first sync <= ${TARGETS.firstSeconds} s: ${first.seconds <= TARGETS.firstSeconds ? 'met' : 'MISSED'}; ` +

@@ -17,10 +17,32 @@ export interface Started {
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Starts a node script (with `args` for node itself) and waits until it prints `listening <port>` or the given readiness line. */
+/** The production entry points and the package.json script that starts each (what docker-compose.yml and the Dockerfile run too). */
+const PRODUCTION_SCRIPTS: Record<string, string> = { 'src/main.js': 'start:api', 'src/worker.js': 'start:worker' };
+
+/**
+ * The node flags production gives an entry point (`src/main.js`, `src/worker.js`): those of its
+ * package.json script (`node --max-old-space-size=256 dist/src/main.js` gives the heap cap), so a
+ * bench measures the processes as they run in production. None for other scripts.
+ */
+export function productionNodeArgs(script: string): string[] {
+  const name = PRODUCTION_SCRIPTS[script];
+  if (!name) return [];
+  const scripts = (JSON.parse(readFileSync(resolve(DIST, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = scripts[name].split(/\s+/);
+  const entry = words.indexOf(`dist/${script}`);
+  if (words[0] !== 'node' || entry < 0) throw new Error(`package.json ${name} is not "node [flags] dist/${script}": ${scripts[name]}`);
+  return words.slice(1, entry);
+}
+
+/**
+ * Starts a node script and waits until it prints `listening <port>` or the given readiness line.
+ * Node's flags: the production ones of the entry point (productionNodeArgs), then `args`, then
+ * BENCH_NODE_ARGS (a later flag wins).
+ */
 export function startNode(script: string, env: NodeJS.ProcessEnv, ready: RegExp = /listening (\d+)/, args: string[] = []): Promise<Started> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the processes under load.
-  const nodeArgs = [...args, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const nodeArgs = [...productionNodeArgs(script), ...args, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, resolve(DIST, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((done, fail) => {

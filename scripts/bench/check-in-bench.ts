@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     };
     const baseline = await startNode('scripts/bench/baseline-server.js', { ...env, PORT: '0' });
     started.push(baseline);
-    // BENCH_API_NODE_ARGS: node flags of the API process only (e.g. a heap limit), beside BENCH_NODE_ARGS.
+    // The API runs with package.json start:api's flags (its heap cap); BENCH_API_NODE_ARGS adds flags of the API process only, after them.
     const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const api = await startNode('src/main.js', { ...env, PORT: String(18530 + Math.floor(Math.random() * 1000)) }, /listening on [\d.]+:(\d+)/, apiArgs);
     started.push(api);

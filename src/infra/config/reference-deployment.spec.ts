@@ -4,6 +4,11 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '../../..');
 const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 const exampleEnv = readFileSync(join(ROOT, 'config/example.env'), 'utf8');
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const packageScripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** A JSON-array command (Dockerfile CMD, compose `command:`) as one line of words. */
+const words = (arrayText: string) => (JSON.parse(arrayText) as string[]).join(' ');
 
 /** The lines of one top-level service of docker-compose.yml. */
 function service(name: string): string {
@@ -40,5 +45,14 @@ describe('the reference deployment (docker-compose.yml, config/example.env)', ()
     expect(init).toMatch(/GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO patchgate_app;/);
     expect(exampleEnv).toMatch(/^PATCHGATE_DB_OWNER_PASSWORD=/m);
     expect(exampleEnv).toMatch(/^PATCHGATE_DB_APP_PASSWORD=/m);
+  });
+
+  it('starts the API and the worker with the node flags of package.json start:api and start:worker (what the benches run)', () => {
+    expect(packageScripts['start:api']).toMatch(/^node --max-old-space-size=\d+ dist\/src\/main\.js$/);
+    expect(packageScripts['start:worker']).toMatch(/^node --max-old-space-size=\d+ dist\/src\/worker\.js$/);
+    const composeCommand = (name: string) => words(/\n {4}command: (\[.*\])\n/.exec(service(name))![1]);
+    expect(composeCommand('api')).toBe(packageScripts['start:api']);
+    expect(composeCommand('worker')).toBe(packageScripts['start:worker']);
+    expect(words(/^CMD (\[.*\])$/m.exec(dockerfile)![1])).toBe(packageScripts['start:api']);
   });
 });
