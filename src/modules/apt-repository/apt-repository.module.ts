@@ -33,6 +33,6 @@ import { OfferAptViewResolver } from './serving/offer-apt-view.resolver';
     AptDependencyService,
     AptApprovedUpdatesAdapter,
   ],
-  exports: [AptPublisherService, AptPublicationsRepository, AptRepositoryService, AptDependencyService, AptApprovedUpdatesAdapter],
+  exports: [AptPublisherService, AptPublicationsRepository, APT_VIEW_RESOLVER, AptRepositoryService, AptDependencyService, AptApprovedUpdatesAdapter],
 })
 export class AptRepositoryModule {}
