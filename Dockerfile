@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image, two entry points: the API (default, heap capped at 256 MiB: it builds no APT
-# publication, the worker does) and the worker (`node --max-old-space-size=1024 dist/src/worker.js`,
+# One image, two entry points: the API (default, old space capped at 256 MiB, semi-space 32 MiB:
+# it builds no APT publication, the worker does) and the worker (`node --max-old-space-size=1024 dist/src/worker.js`,
 # see docker-compose.yml). The flags agree with package.json start:api / start:worker
 # (src/infra/config/reference-deployment.spec.ts checks it).
 
@@ -30,4 +30,4 @@ EXPOSE 8530
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8530)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--max-old-space-size=256", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "dist/src/main.js"]

@@ -48,7 +48,7 @@ describe('the reference deployment (docker-compose.yml, config/example.env)', ()
   });
 
   it('starts the API and the worker with the node flags of package.json start:api and start:worker (what the benches run)', () => {
-    expect(packageScripts['start:api']).toMatch(/^node --max-old-space-size=\d+ dist\/src\/main\.js$/);
+    expect(packageScripts['start:api']).toMatch(/^node --max-old-space-size=\d+ --max-semi-space-size=\d+ dist\/src\/main\.js$/);
     expect(packageScripts['start:worker']).toMatch(/^node --max-old-space-size=\d+ dist\/src\/worker\.js$/);
     const composeCommand = (name: string) => words(/\n {4}command: (\[.*\])\n/.exec(service(name))![1]);
     expect(composeCommand('api')).toBe(packageScripts['start:api']);
