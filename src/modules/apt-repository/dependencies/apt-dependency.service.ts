@@ -38,8 +38,9 @@ interface KeptRoot {
  * version, while each check writes only the small approved suite. The root belongs to what its
  * baseline holds: when the catalog version changes, the baseline's fingerprint (its updates and
  * their revisions) is read, and only when it differs is the baseline read into a new root that
- * replaces the old one (with the index files the serving side built for the same content, when it
- * has them). Checks of one release and architecture run one at a time; the roots are removed at shutdown.
+ * replaces the old one (with the index files this process's AptPublisherService built for the same
+ * content, when it has them: only where publications are built, the worker; the API builds its
+ * own, docs/architecture.md, "APT publications: built in the worker"). Checks of one release and architecture run one at a time; the roots are removed at shutdown.
  */
 @Injectable()
 export class AptDependencyService implements ApprovalAdvisor, OnApplicationShutdown {
