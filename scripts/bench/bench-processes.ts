@@ -22,7 +22,7 @@ const PRODUCTION_SCRIPTS: Record<string, string> = { 'src/main.js': 'start:api',
 
 /**
  * The node flags production gives an entry point (`src/main.js`, `src/worker.js`): those of its
- * package.json script (`node --max-old-space-size=256 dist/src/main.js` gives the heap cap), so a
+ * package.json script (`start:api` gives the API its heap flags), so a
  * bench measures the processes as they run in production. None for other scripts.
  */
 export function productionNodeArgs(script: string): string[] {
