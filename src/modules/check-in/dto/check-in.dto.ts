@@ -3,6 +3,7 @@ import type { CheckInRequest, DpkgPackage, InstalledUpdate, Inventory } from '..
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsUpdateId, UPDATE_ID_LENGTH, UUID_PATTERN } from '../../../common/validation/is-update-id';
+import { absent, eachOf, hasOnly, isIntIn, isPlainObject, matches, shortString } from '../../../common/validation/precheck';
 
 /*
  * The rules below, as one-pass checks for CheckInDto.precheck: each pattern is the rule's own, run
@@ -19,19 +20,6 @@ const MAX_INSTALLED = 5000;
 const MAX_PACKAGES = 20_000;
 const MAX_REVISION = 2_147_483_647;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-const hasOnly = (value: Record<string, unknown>, fields: ReadonlySet<string>): boolean => {
-  for (const key in value) if (!fields.has(key)) return false;
-  return true;
-};
-/** IsOptional: absent or null passes every other rule of the field. */
-const absent = (value: unknown): value is null | undefined => value === undefined || value === null;
-const matches = (value: unknown, pattern: RegExp, maxLength: number): value is string =>
-  typeof value === 'string' && value.length <= maxLength && pattern.test(value);
-/** IsString + MaxLength(max): a string of at most max UTF-16 units (MaxLength counts a surrogate pair as one: a longer one is left to the rules). */
-const shortString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
-
 const CHECK_IN_FIELDS: ReadonlySet<string> = new Set(['nonce', 'installed', 'inventory']);
 const INSTALLED_FIELDS: ReadonlySet<string> = new Set(['updateId', 'revision']);
 const INVENTORY_FIELDS: ReadonlySet<string> = new Set(['hostname', 'os', 'arch', 'agentVersion', 'packages']);
@@ -41,21 +29,21 @@ const PACKAGE_FIELDS: ReadonlySet<string> = new Set(['name', 'version', 'arch'])
 /** The check-in request of src/contracts/client-protocol.ts, validated. */
 export class InstalledUpdateDto implements InstalledUpdate {
   @ApiProperty({ format: 'uuid' }) @IsUpdateId() updateId: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2_147_483_647) revision: number;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(MAX_REVISION) revision: number;
 
   /** An entry that passes the rules above, as class-transformer makes it (updateId lowercased); null for anything else. */
   static precheck(value: unknown): InstalledUpdateDto | null {
     if (!isPlainObject(value) || !hasOnly(value, INSTALLED_FIELDS)) return null;
     const { updateId, revision } = value;
     if (!matches(updateId, UUID_PATTERN, UPDATE_ID_LENGTH)) return null;
-    if (typeof revision !== 'number' || !Number.isInteger(revision) || revision < 1 || revision > MAX_REVISION) return null;
+    if (!isIntIn(revision, 1, MAX_REVISION)) return null;
     return Object.assign(new InstalledUpdateDto(), value, { updateId: updateId.toLowerCase() });
   }
 }
 
 export class ReportedOsDto {
-  @ApiProperty({ example: 'windows' }) @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'os.family must be 1-32 lowercase letters, digits, _ or -' }) family: string;
-  @ApiProperty({ example: '10.0.26100' }) @Matches(/^[0-9A-Za-z.+_-]{1,64}$/, { message: 'os.version must be a version like 10.0.26100' }) version: string;
+  @ApiProperty({ example: 'windows' }) @Matches(OS_FAMILY, { message: 'os.family must be 1-32 lowercase letters, digits, _ or -' }) family: string;
+  @ApiProperty({ example: '10.0.26100' }) @Matches(OS_VERSION, { message: 'os.version must be a version like 10.0.26100' }) version: string;
 
   static precheck(value: unknown): ReportedOsDto | null {
     if (!isPlainObject(value) || !hasOnly(value, OS_FIELDS)) return null;
@@ -67,15 +55,15 @@ export class ReportedOsDto {
 /** One installed binary package as dpkg names it (dpkg-query -W: Package, Version, Architecture). */
 export class DpkgPackageDto implements DpkgPackage {
   @ApiProperty({ example: 'libssl3' })
-  @IsString() @MaxLength(128) @Matches(/^[a-z0-9][a-z0-9+.-]{0,127}$/, { message: 'packages[].name must be a Debian package name' })
+  @IsString() @MaxLength(128) @Matches(PACKAGE_NAME, { message: 'packages[].name must be a Debian package name' })
   name: string;
 
   @ApiProperty({ example: '3.0.15-1~deb12u1' })
-  @IsString() @MaxLength(128) @Matches(/^[0-9A-Za-z.+~:-]{1,128}$/, { message: 'packages[].version must be a Debian version' })
+  @IsString() @MaxLength(128) @Matches(PACKAGE_VERSION, { message: 'packages[].version must be a Debian version' })
   version: string;
 
   @ApiProperty({ example: 'amd64' })
-  @IsString() @MaxLength(32) @Matches(/^[a-z0-9-]{1,32}$/, { message: 'packages[].arch must be a dpkg architecture' })
+  @IsString() @MaxLength(32) @Matches(PACKAGE_ARCH, { message: 'packages[].arch must be a dpkg architecture' })
   arch: string;
 
   static precheck(value: unknown): DpkgPackageDto | null {
@@ -88,11 +76,11 @@ export class DpkgPackageDto implements DpkgPackage {
 export class InventoryDto implements Inventory {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) hostname?: string;
   @ApiPropertyOptional({ type: ReportedOsDto }) @IsOptional() @ValidateNested() @Type(() => ReportedOsDto) os?: ReportedOsDto;
-  @ApiPropertyOptional({ example: 'x64' }) @IsOptional() @Matches(/^[a-z0-9_-]{1,16}$/, { message: 'arch must be 1-16 lowercase letters, digits, _ or -' }) arch?: string;
+  @ApiPropertyOptional({ example: 'x64' }) @IsOptional() @Matches(ARCH, { message: 'arch must be 1-16 lowercase letters, digits, _ or -' }) arch?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) agentVersion?: string;
 
   @ApiPropertyOptional({ type: [DpkgPackageDto], maxItems: 20_000, description: "apt machines: dpkg's installed binary packages, sent when they changed (docs/debian.md); the check-in body limit (256 KiB) holds about 3,500" })
-  @IsOptional() @ArrayMaxSize(20_000) @ValidateNested({ each: true }) @Type(() => DpkgPackageDto)
+  @IsOptional() @ArrayMaxSize(MAX_PACKAGES) @ValidateNested({ each: true }) @Type(() => DpkgPackageDto)
   packages?: DpkgPackageDto[];
 
   static precheck(value: unknown): InventoryDto | null {
@@ -108,7 +96,7 @@ export class InventoryDto implements Inventory {
       inventory.os = checked;
     }
     if (!absent(packages)) {
-      const checked = eachOf(packages, MAX_PACKAGES, DpkgPackageDto.precheck);
+      const checked = eachOf(packages, 0, MAX_PACKAGES, DpkgPackageDto.precheck);
       if (!checked) return null;
       inventory.packages = checked;
     }
@@ -118,11 +106,11 @@ export class InventoryDto implements Inventory {
 
 export class CheckInDto implements CheckInRequest {
   @ApiPropertyOptional({ description: 'echoed in the signed answer, so the agent can tell it is fresh' })
-  @IsOptional() @Matches(/^[A-Za-z0-9+/=_-]{8,128}$/, { message: 'nonce must be 8-128 base64 or base64url characters' })
+  @IsOptional() @Matches(NONCE, { message: 'nonce must be 8-128 base64 or base64url characters' })
   nonce?: string;
 
   @ApiPropertyOptional({ type: [InstalledUpdateDto], description: 'updates on the machine, so they are not offered again' })
-  @IsOptional() @ArrayMaxSize(5000) @ValidateNested({ each: true }) @Type(() => InstalledUpdateDto)
+  @IsOptional() @ArrayMaxSize(MAX_INSTALLED) @ValidateNested({ each: true }) @Type(() => InstalledUpdateDto)
   installed?: InstalledUpdateDto[];
 
   @ApiPropertyOptional({ type: InventoryDto })
@@ -142,7 +130,7 @@ export class CheckInDto implements CheckInRequest {
     if (!absent(nonce) && !matches(nonce, NONCE, 128)) return null;
     const dto = Object.assign(new CheckInDto(), body);
     if (!absent(installed)) {
-      const checked = eachOf(installed, MAX_INSTALLED, InstalledUpdateDto.precheck);
+      const checked = eachOf(installed, 0, MAX_INSTALLED, InstalledUpdateDto.precheck);
       if (!checked) return null;
       dto.installed = checked;
     }
@@ -155,14 +143,3 @@ export class CheckInDto implements CheckInRequest {
   }
 }
 
-/** Every item of an array of at most `max`, prechecked; null if it is no such array or any item fails. */
-function eachOf<T>(value: unknown, max: number, precheck: (item: unknown) => T | null): T[] | null {
-  if (!Array.isArray(value) || value.length > max) return null;
-  const checked: T[] = new Array<T>(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const item = precheck(value[i]);
-    if (!item) return null;
-    checked[i] = item;
-  }
-  return checked;
-}

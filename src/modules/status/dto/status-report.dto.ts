@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import type { StatusEvent, StatusReport, StatusReportAnswer } from '../../../contracts/client-protocol';
 import { IsUpdateId, UPDATE_ID_LENGTH, UUID_PATTERN } from '../../../common/validation/is-update-id';
+import { eachOf, hasOnly, isIntIn, isPlainObject, matches } from '../../../common/validation/precheck';
 import { IsPlainText } from '../../../common/validation/text.validators';
 import { REPORTED_STATES, ReportedState } from '../install-state';
 import { isReportedTime, IsReportedTime } from './reported-time.validator';
@@ -26,12 +27,10 @@ const ERROR_CODE_MAX_LENGTH = 64;
 const MESSAGE_MAX_LENGTH = 2000;
 // eslint-disable-next-line no-control-regex
 const PLAIN_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const EVENT_FIELDS = new Set(['updateId', 'revision', 'state', 'errorCode', 'message', 'occurredAt', 'seq']);
+const EVENT_FIELDS: ReadonlySet<string> = new Set(['updateId', 'revision', 'state', 'errorCode', 'message', 'occurredAt', 'seq']);
+const REPORT_FIELDS: ReadonlySet<string> = new Set(['events']);
 const STATES: ReadonlySet<unknown> = new Set(REPORTED_STATES);
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-const isIntIn = (value: unknown, min: number, max: number) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
 /** POST /client/v1/status of src/contracts/client-protocol.ts, validated. */
 export class StatusEventDto implements StatusEvent {
@@ -41,17 +40,16 @@ export class StatusEventDto implements StatusEvent {
 
   /** An event that passes every rule below, as class-transformer would make it; null for anything else (see StatusReportDto.precheck). */
   static precheck(e: unknown): StatusEventDto | null {
-    if (!isPlainObject(e)) return null;
-    for (const key in e) if (!EVENT_FIELDS.has(key)) return null;
+    if (!isPlainObject(e) || !hasOnly(e, EVENT_FIELDS)) return null;
     const { updateId, revision, state, errorCode, message, occurredAt, seq } = e;
     // Every length before any pattern, as ContractValidationPipe's string caps.
-    if (typeof updateId !== 'string' || updateId.length !== UPDATE_ID_LENGTH || !UUID_PATTERN.test(updateId)) return null;
+    if (!matches(updateId, UUID_PATTERN, UPDATE_ID_LENGTH)) return null;
     if (!isIntIn(revision, 1, 2_147_483_647) || !STATES.has(state) || !isIntIn(seq, 0, Number.MAX_SAFE_INTEGER)) return null;
     if (state === 'failed' || errorCode !== undefined) {
-      if (typeof errorCode !== 'string' || errorCode.length > ERROR_CODE_MAX_LENGTH || !ERROR_CODE.test(errorCode)) return null;
+      if (!matches(errorCode, ERROR_CODE, ERROR_CODE_MAX_LENGTH)) return null;
     }
     if (message !== undefined && message !== null) {
-      if (typeof message !== 'string' || message.length > MESSAGE_MAX_LENGTH || !PLAIN_TEXT.test(message)) return null;
+      if (!matches(message, PLAIN_TEXT, MESSAGE_MAX_LENGTH)) return null;
     }
     if (!isReportedTime(occurredAt)) return null;
     return Object.assign(new StatusEventDto(), e, { updateId: updateId.toLowerCase() });
@@ -67,7 +65,7 @@ export class StatusEventDto implements StatusEvent {
 
   @ApiPropertyOptional({ description: 'required when state is failed, e.g. 0x80240022 or download_failed' })
   @ValidateIf((event: StatusEventDto) => event.state === 'failed' || event.errorCode !== undefined)
-  @IsString() @MaxLength(64) @Matches(/^[\w.:-]{1,64}$/, { message: 'errorCode must be 1-64 letters, digits or _.:-' })
+  @IsString() @MaxLength(64) @Matches(ERROR_CODE, { message: 'errorCode must be 1-64 letters, digits or _.:-' })
   errorCode?: string;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'free text; tab and newlines allowed, no other control character (no NUL)' })
@@ -97,17 +95,9 @@ export class StatusReportDto implements StatusReport {
    * null and is validated by the rules, for their errors.
    */
   static precheck(body: unknown): StatusReportDto | null {
-    if (!isPlainObject(body)) return null;
-    for (const key in body) if (key !== 'events') return null;
-    const { events } = body;
-    if (!Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_REPORT) return null;
-    const checked: StatusEventDto[] = new Array(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const event = StatusEventDto.precheck(events[i]);
-      if (!event) return null;
-      checked[i] = event;
-    }
-    return Object.assign(new StatusReportDto(), { events: checked });
+    if (!isPlainObject(body) || !hasOnly(body, REPORT_FIELDS)) return null;
+    const events = eachOf(body.events, 1, MAX_EVENTS_PER_REPORT, StatusEventDto.precheck);
+    return events && Object.assign(new StatusReportDto(), { events });
   }
 }
 
